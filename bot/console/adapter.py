@@ -1,0 +1,97 @@
+"""The terminal adapter: one command a line in, the rendered reply out.
+
+Like errbot's text backend, it runs every command with no chat service, so it
+is the fastest way to try a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TextIO
+
+from sqlalchemy.engine import Engine
+
+from commands.dispatch import handle
+from commands.reply import Reply, Visibility
+from commands.request import Request, UserRef
+
+PLATFORM = "console"
+WORKSPACE = "console"
+QUIT_WORDS = frozenset({"quit", "exit", "avsluta", "sluta", ":q"})
+
+
+def parse_line(line: str) -> tuple[str, str] | None:
+    """Split "/action add x" (the slash is optional) into ("action", "add x")."""
+    text = line.strip()
+    if not text or text.startswith("//"):
+        return None
+    command, _, rest = text.lstrip("/").partition(" ")
+    return command, rest.strip()
+
+
+def render(reply: Reply) -> str:
+    """Plain text for the terminal; replies to the whole channel are marked."""
+    text = reply.as_text()
+    if reply.visibility == Visibility.CHANNEL:
+        return "[kanal] " + text if reply.lang == "sv" else "[channel] " + text
+    return text
+
+
+def user_ref(name: str) -> UserRef:
+    """The console user: identified by name, with no time zone of their own."""
+    return UserRef(platform_id=f"console:{name.casefold()}", name=name)
+
+
+def run_line(
+    engine: Engine, line: str, *, user: str, channel: str, now: datetime, lang: str | None = None
+) -> Reply | None:
+    """Run one console line and return the reply (None for blank lines)."""
+    parsed = parse_line(line)
+    if parsed is None:
+        return None
+    command, text = parsed
+    request = Request(
+        platform=PLATFORM,
+        workspace=WORKSPACE,
+        user=user_ref(user),
+        channel=channel,
+        command=command,
+        text=text,
+        now=now,
+        lang=lang,
+    )
+    return handle(request, engine=engine)
+
+
+def run_shell(
+    engine: Engine,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    user: str,
+    channel: str,
+    clock: Callable[[], datetime],
+    lang: str | None = None,
+    prompt: str | None = None,
+) -> int:
+    """Read commands until the input ends or the user quits.
+
+    Returns:
+        How many commands got an error reply (for scripts).
+    """
+    errors = 0
+    if prompt:
+        out.write(prompt)
+        out.flush()
+    for line in lines:
+        if line.strip().casefold() in QUIT_WORDS:
+            break
+        reply = run_line(engine, line, user=user, channel=channel, now=clock(), lang=lang)
+        if reply is not None:
+            errors += reply.error
+            out.write(render(reply) + "\n")
+        if prompt:
+            out.write(prompt)
+        out.flush()
+    return errors

@@ -1,0 +1,53 @@
+"""Configuration from the environment (pydantic-settings)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.db import DEFAULT_DATABASE_URL
+
+
+class Settings(BaseSettings):
+    """Every setting Mötesbot reads; names are the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL)
+    port: int = 3000
+    host: str = "0.0.0.0"
+    log_level: str = "WARNING"
+    default_timezone: str = "Europe/Stockholm"
+    default_language: str = "sv"
+    # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
+    motesbot_now: str | None = None
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str | None = None
+
+    @property
+    def slack_configured(self) -> bool:
+        """True when any Slack connection mode has its credentials."""
+        single = bool(self.slack_bot_token and (self.slack_signing_secret or self.slack_app_token))
+        multi = bool(
+            self.slack_client_id and self.slack_client_secret and self.slack_signing_secret
+        )
+        return single or multi
+
+    def now(self) -> datetime:
+        """The clock: the fixed override if set, else the real time (aware UTC)."""
+        if self.motesbot_now:
+            moment = datetime.fromisoformat(self.motesbot_now)
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return datetime.now(UTC)
+
+
+def load() -> Settings:
+    """Read the settings from the environment."""
+    return Settings()

@@ -1,0 +1,106 @@
+"""Owners in command text: platform mentions, @name prefixes and @"Full Name"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from commands.context import Ctx
+from commands.errors import CommandError
+from storage import people
+from storage.models import Person
+
+_QUOTES = '"“”„«»'
+MENTION_RE = re.compile(
+    r"<@(?P<id>[A-Za-z0-9:_.\-]+)(?:\|(?P<label>[^>]*))?>"
+    rf"|(?<!\S)@[{_QUOTES}](?P<quoted>[^{_QUOTES}]+)[{_QUOTES}]"
+    rf"|(?<!\S)@(?P<word>[^\s@<>{_QUOTES}]+)"
+)
+_TRAILING_PUNCT = ".,;:!?)"
+SELF_WORDS = frozenset({"me", "mig", "jag", "myself"})
+
+
+@dataclass(frozen=True)
+class OwnerToken:
+    """One owner as written: a platform id, a quoted full name, or a word."""
+
+    kind: str  # "platform" | "quoted" | "word"
+    value: str
+    label: str | None = None
+
+
+def split_owners(text: str) -> tuple[str, list[OwnerToken]]:
+    """Take the owner mentions out of a text.
+
+    Returns:
+        The text without them (spaces tidied) and the tokens in order.
+    """
+    tokens: list[OwnerToken] = []
+
+    def take(match: re.Match[str]) -> str:
+        if match.group("id"):
+            tokens.append(OwnerToken("platform", match.group("id"), match.group("label")))
+            return " "
+        if match.group("quoted"):
+            tokens.append(OwnerToken("quoted", match.group("quoted").strip()))
+            return " "
+        word = match.group("word")
+        stripped = word.rstrip(_TRAILING_PUNCT)
+        if not stripped:
+            return match.group(0)
+        tokens.append(OwnerToken("word", stripped))
+        return " " + word[len(stripped) :]
+
+    rest = MENTION_RE.sub(take, text)
+    return " ".join(rest.split()), tokens
+
+
+def resolve(ctx: Ctx, token: OwnerToken) -> Person:
+    """Turn an owner token into a stored person.
+
+    Raises:
+        CommandError: unknown or ambiguous name.
+    """
+    if token.kind == "platform":
+        found = people.by_platform_id(
+            ctx.session, workspace_id=ctx.ws_id, platform_user_id=token.value
+        )
+        if found is not None:
+            return found
+        info = ctx.request.mentions.get(token.value)
+        return people.upsert_chat_user(
+            ctx.session,
+            workspace_id=ctx.ws_id,
+            platform_user_id=token.value,
+            display_name=(info.name if info else None) or token.label or token.value,
+            timezone=info.timezone if info else None,
+            locale=info.locale if info else None,
+            email=info.email if info else None,
+            at=ctx.now,
+        )
+    if token.kind == "quoted":
+        return people.get_or_create_by_name(
+            ctx.session, workspace_id=ctx.ws_id, name=" ".join(token.value.split()), at=ctx.now
+        )
+    if token.value.casefold() in SELF_WORDS:
+        return ctx.caller
+    matches = people.match_name(ctx.session, workspace_id=ctx.ws_id, query=token.value)
+    if not matches:
+        raise CommandError("person_unknown", name=token.value)
+    if len(matches) > 1:
+        raise CommandError(
+            "person_ambiguous",
+            name=token.value,
+            candidates=", ".join(p.display_name for p in matches[:8]),
+        )
+    return matches[0]
+
+
+def resolve_all(ctx: Ctx, tokens: list[OwnerToken]) -> list[Person]:
+    """Resolve every token, keeping order and dropping repeats."""
+    result: list[Person] = []
+    for token in tokens:
+        person = resolve(ctx, token)
+        if all(p.id != person.id for p in result):
+            result.append(person)
+    return result

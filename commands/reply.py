@@ -1,0 +1,59 @@
+"""The platform-neutral reply every handler returns and every adapter renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Visibility(StrEnum):
+    """Who sees a reply."""
+
+    CALLER = "caller"
+    CHANNEL = "channel"
+
+
+class ButtonKind(StrEnum):
+    """What pressing a button does."""
+
+    RUN = "run"  # run ``command`` as if the user typed it
+    PICK_DATE = "pick_date"  # ask for a date, then run ``command`` + " <date>"
+    NOTE = "note"  # ask for a text, then run ``command`` + " <text>"
+
+
+@dataclass(frozen=True)
+class Button:
+    """An intent such as "mark #12 done", expressed as the command it runs."""
+
+    label: str
+    command: str
+    kind: ButtonKind = ButtonKind.RUN
+    primary: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a reply, optionally about one action with its buttons."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    action_number: int | None = None
+    heading: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers."""
+
+    headline: str
+    lines: tuple[Line, ...] = ()
+    visibility: Visibility = Visibility.CALLER
+    error: bool = False
+    lang: str = "sv"
+
+    def as_text(self) -> str:
+        """Render as plain text (console, notifications, fallbacks)."""
+        parts = [self.headline]
+        for line in self.lines:
+            parts.append(line.text if line.heading else f"  {line.text}")
+        return "\n".join(p for p in parts if p)

@@ -1,0 +1,47 @@
+"""The platform-neutral request every adapter builds from its payload."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class UserRef:
+    """A chat user as the platform describes them."""
+
+    platform_id: str | None
+    name: str
+    timezone: str | None = None
+    locale: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One command from one user.
+
+    Attributes:
+        platform: "console", "slack" or "teams".
+        workspace: the platform's workspace id (Slack team, Teams tenant, "console").
+        user: who sent it.
+        channel: the channel or conversation it came from.
+        command: the top-level command word ("action", "åtgärd", "meeting", ...).
+        text: everything after the command word.
+        now: the injected clock reading, timezone-aware.
+        mentions: profiles of the ``<@ID>`` mentions in the text, resolved by the adapter.
+        idempotency_key: a platform delivery id; a second request with it changes nothing.
+        lang: a language forced by the adapter ("sv"/"en"); else the user's locale decides.
+    """
+
+    platform: str
+    workspace: str
+    user: UserRef
+    channel: str | None
+    command: str
+    text: str
+    now: datetime
+    mentions: Mapping[str, UserRef] = field(default_factory=dict)
+    idempotency_key: str | None = None
+    lang: str | None = None

@@ -1,0 +1,285 @@
+"""Actions (åtgärder), their owners and follow-up notes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import Action, ActionNote, ActionOwner, ActionStatus, Person
+from storage.workspaces import next_number
+
+
+def owner_ids(session: Session, /, *, action_id: int) -> list[int]:
+    """Return an action's owners' ids in the order they were named."""
+    stmt = (
+        select(ActionOwner.person_id)
+        .where(ActionOwner.action_id == action_id)
+        .order_by(col(ActionOwner.position))
+    )
+    return list(session.exec(stmt))
+
+
+def _snap(session: Session, action: Action) -> dict[str, Any]:
+    assert action.id is not None
+    return audit.snapshot(action, owner_ids=owner_ids(session, action_id=action.id))
+
+
+def create_action(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    text: str,
+    owner_ids: list[int],
+    due_date: date | None,
+    at: datetime,
+    created_by_id: int | None,
+    meeting_id: int | None = None,
+    item_id: int | None = None,
+    status: str = ActionStatus.OPEN.value,
+    number: int | None = None,
+    source_ref: str | None = None,
+) -> Action:
+    """Log an action with its owners and an audit event, in the caller's transaction.
+
+    Args:
+        session: the open transaction.
+        workspace_id: the workspace.
+        text: what is to be done.
+        owner_ids: who is responsible (may be empty).
+        due_date: by when, or None.
+        at: when it was logged (aware UTC).
+        created_by_id: who logged it.
+        meeting_id: the meeting it was logged under.
+        item_id: the agenda item it was logged under.
+        status: the starting status (imports may bring done actions).
+        number: a fixed short id (restores); by default the next free one.
+        source_ref: an idempotency key; a second create with it is refused by the database.
+
+    Returns:
+        The stored action.
+    """
+    if number is None:
+        number = next_number(session, workspace_id=workspace_id, kind="action")
+    action = Action(
+        workspace_id=workspace_id,
+        number=number,
+        text=text,
+        due_date=due_date,
+        status=status,
+        meeting_id=meeting_id,
+        item_id=item_id,
+        created_by_id=created_by_id,
+        created_at=at,
+        updated_at=at,
+        source_ref=source_ref,
+    )
+    session.add(action)
+    session.flush()
+    assert action.id is not None
+    _set_owners(session, action_id=action.id, person_ids=owner_ids)
+    audit.record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=created_by_id,
+        entity="action",
+        entity_id=action.id,
+        op="create",
+        at=at,
+        after=_snap(session, action),
+    )
+    return action
+
+
+def _set_owners(session: Session, /, *, action_id: int, person_ids: Iterable[int]) -> None:
+    for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
+        session.delete(link)
+    session.flush()
+    seen: set[int] = set()
+    for position, pid in enumerate(person_ids):
+        if pid in seen:
+            continue
+        seen.add(pid)
+        session.add(ActionOwner(action_id=action_id, person_id=pid, position=position))
+    session.flush()
+
+
+def get_action(session: Session, /, *, workspace_id: int, number: int) -> Action | None:
+    """Return the action shown as ``#number`` in a workspace."""
+    stmt = select(Action).where(Action.workspace_id == workspace_id, Action.number == number)
+    return session.exec(stmt).first()
+
+
+def update_action(
+    session: Session,
+    /,
+    *,
+    action: Action,
+    op: str,
+    actor_id: int | None,
+    at: datetime,
+    text: str | None = None,
+    due_date: date | None = None,
+    clear_due: bool = False,
+    status: str | None = None,
+    owner_ids: list[int] | None = None,
+) -> Action:
+    """Change an action and record before/after in the audit trail.
+
+    Args:
+        session: the open transaction.
+        action: the action to change.
+        op: the name of the change for the audit trail ("done", "due", ...).
+        actor_id: who changed it.
+        at: when.
+        text: new text.
+        due_date: new due date.
+        clear_due: remove the due date.
+        status: new status; done records who and when, reopening clears it.
+        owner_ids: replace the owners.
+
+    Returns:
+        The changed action.
+    """
+    assert action.id is not None
+    before = _snap(session, action)
+    if text is not None:
+        action.text = text
+    if due_date is not None:
+        action.due_date = due_date
+    if clear_due:
+        action.due_date = None
+    if status is not None:
+        action.status = status
+        if status == ActionStatus.DONE.value:
+            action.done_at = at
+            action.done_by_id = actor_id
+        else:
+            action.done_at = None
+            action.done_by_id = None
+    if owner_ids is not None:
+        _set_owners(session, action_id=action.id, person_ids=owner_ids)
+    action.updated_at = at
+    session.add(action)
+    session.flush()
+    audit.record(
+        session,
+        workspace_id=action.workspace_id,
+        actor_id=actor_id,
+        entity="action",
+        entity_id=action.id,
+        op=op,
+        at=at,
+        before=before,
+        after=_snap(session, action),
+    )
+    return action
+
+
+def add_note(
+    session: Session,
+    /,
+    *,
+    action: Action,
+    text: str,
+    note_date: date,
+    actor_id: int | None,
+    at: datetime,
+) -> ActionNote:
+    """Add a dated follow-up note to an action (the action's text stays as it is)."""
+    assert action.id is not None
+    note = ActionNote(
+        action_id=action.id, note_date=note_date, text=text, created_by_id=actor_id, created_at=at
+    )
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    audit.record(
+        session,
+        workspace_id=action.workspace_id,
+        actor_id=actor_id,
+        entity="action",
+        entity_id=action.id,
+        op="note",
+        at=at,
+        after=audit.snapshot(note),
+    )
+    return note
+
+
+def list_actions(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
+    owner_id: int | None = None,
+    due_before: date | None = None,
+    meeting_id: int | None = None,
+    limit: int = 200,
+) -> list[Action]:
+    """Return actions ordered by due date (none last), then number.
+
+    Args:
+        session: the session.
+        workspace_id: the workspace.
+        statuses: which statuses to include.
+        owner_id: only this person's actions.
+        due_before: only actions due strictly before this date.
+        meeting_id: only actions logged under this meeting.
+        limit: at most this many.
+
+    Returns:
+        The actions.
+    """
+    stmt = select(Action).where(
+        Action.workspace_id == workspace_id, col(Action.status).in_(statuses)
+    )
+    if owner_id is not None:
+        stmt = stmt.join(ActionOwner, col(ActionOwner.action_id) == col(Action.id)).where(
+            ActionOwner.person_id == owner_id
+        )
+    if due_before is not None:
+        stmt = stmt.where(col(Action.due_date) < due_before)
+    if meeting_id is not None:
+        stmt = stmt.where(Action.meeting_id == meeting_id)
+    stmt = stmt.order_by(
+        col(Action.due_date).is_(None), col(Action.due_date), col(Action.number)
+    ).limit(limit)
+    return list(session.exec(stmt))
+
+
+def owners_of(session: Session, /, *, action_ids: list[int]) -> dict[int, list[Person]]:
+    """Return each action's owners, in the order they were named."""
+    result: dict[int, list[Person]] = defaultdict(list)
+    if not action_ids:
+        return result
+    stmt = (
+        select(ActionOwner.action_id, Person)
+        .join(Person, col(Person.id) == col(ActionOwner.person_id))
+        .where(col(ActionOwner.action_id).in_(action_ids))
+        .order_by(col(ActionOwner.action_id), col(ActionOwner.position))
+    )
+    for action_id, person in session.exec(stmt):
+        result[action_id].append(person)
+    return result
+
+
+def notes_of(session: Session, /, *, action_ids: list[int]) -> dict[int, list[ActionNote]]:
+    """Return each action's notes, oldest first."""
+    result: dict[int, list[ActionNote]] = defaultdict(list)
+    if not action_ids:
+        return result
+    stmt = (
+        select(ActionNote)
+        .where(col(ActionNote.action_id).in_(action_ids))
+        .order_by(col(ActionNote.note_date), col(ActionNote.id))
+    )
+    for note in session.exec(stmt):
+        result[note.action_id].append(note)
+    return result

@@ -1,0 +1,70 @@
+"""The audit trail: every change to the register, with who and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, SQLModel, col, select
+
+from storage.models import AuditEvent
+
+
+def snapshot(obj: SQLModel, **extra: Any) -> dict[str, Any]:
+    """Return a JSON-safe copy of a record's fields, plus extra keys such as owners."""
+    data: dict[str, Any] = obj.model_dump(mode="json")
+    data.update(extra)
+    return data
+
+
+def record(
+    session: Session,
+    /,
+    *,
+    workspace_id: int | None,
+    actor_id: int | None,
+    entity: str,
+    entity_id: int,
+    op: str,
+    at: datetime,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session's transaction.
+
+    Args:
+        session: the open transaction the change itself is part of.
+        workspace_id: the workspace of the record.
+        actor_id: the person who made the change, if known.
+        entity: the kind of record ("action", "decision", "meeting", ...).
+        entity_id: the record's primary key.
+        op: what happened ("create", "done", "due", ...).
+        at: when (aware UTC).
+        before: the record before the change.
+        after: the record after the change.
+
+    Returns:
+        The pending event.
+    """
+    event = AuditEvent(
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        at=at,
+        entity=entity,
+        entity_id=entity_id,
+        op=op,
+        before=before,
+        after=after,
+    )
+    session.add(event)
+    return event
+
+
+def history(session: Session, /, *, entity: str, entity_id: int) -> list[AuditEvent]:
+    """Return a record's audit events, oldest first."""
+    stmt = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(col(AuditEvent.at), col(AuditEvent.id))
+    )
+    return list(session.exec(stmt))

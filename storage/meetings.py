@@ -1,0 +1,316 @@
+"""Meeting series, meetings and their agenda items."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlmodel import Session, col, select
+
+from storage import audit
+from storage.models import AgendaItem, Meeting, MeetingSeries, MeetingStatus
+
+
+def item_sort_key(number: str) -> str:
+    """Sort "3.10" after "3.2": zero-pad each numeric part."""
+    parts = []
+    for part in number.split("."):
+        parts.append(part.zfill(4) if part.isdigit() else part)
+    return ".".join(parts)
+
+
+def get_series_by_name(
+    session: Session, /, *, workspace_id: int, name: str
+) -> MeetingSeries | None:
+    """Return a series by name (any case)."""
+    wanted = name.casefold()
+    stmt = select(MeetingSeries).where(MeetingSeries.workspace_id == workspace_id)
+    for series in session.exec(stmt):
+        if series.name.casefold() == wanted:
+            return series
+    return None
+
+
+def series_for_channel(
+    session: Session, /, *, workspace_id: int, channel_id: str | None
+) -> list[MeetingSeries]:
+    """Return the series bound to a channel, oldest first."""
+    stmt = (
+        select(MeetingSeries)
+        .where(MeetingSeries.workspace_id == workspace_id, MeetingSeries.channel_id == channel_id)
+        .order_by(col(MeetingSeries.id))
+    )
+    return list(session.exec(stmt))
+
+
+def get_or_create_series(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    name: str,
+    channel_id: str | None,
+    at: datetime,
+    actor_id: int | None = None,
+    timezone: str = "Europe/Stockholm",
+) -> MeetingSeries:
+    """Return the named series, creating it bound to ``channel_id`` if new."""
+    series = get_series_by_name(session, workspace_id=workspace_id, name=name)
+    if series is not None:
+        if series.channel_id is None and channel_id is not None:
+            series.channel_id = channel_id
+            session.add(series)
+        return series
+    series = MeetingSeries(
+        workspace_id=workspace_id,
+        name=name,
+        channel_id=channel_id,
+        timezone=timezone,
+        created_at=at,
+    )
+    session.add(series)
+    session.flush()
+    assert series.id is not None
+    audit.record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        entity="series",
+        entity_id=series.id,
+        op="create",
+        at=at,
+        after=audit.snapshot(series),
+    )
+    return series
+
+
+def create_meeting(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    series_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    place: str | None,
+    at: datetime,
+    actor_id: int | None = None,
+    status: str = MeetingStatus.PLANNED.value,
+) -> Meeting:
+    """Create a meeting and adopt the items proposed for its series meanwhile."""
+    meeting = Meeting(
+        workspace_id=workspace_id,
+        series_id=series_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        status=status,
+        created_at=at,
+    )
+    session.add(meeting)
+    session.flush()
+    assert meeting.id is not None
+    if series_id is not None:
+        pending = select(AgendaItem).where(
+            AgendaItem.series_id == series_id, col(AgendaItem.meeting_id).is_(None)
+        )
+        for item in session.exec(pending):
+            item.meeting_id = meeting.id
+            session.add(item)
+    audit.record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        entity="meeting",
+        entity_id=meeting.id,
+        op="create",
+        at=at,
+        after=audit.snapshot(meeting),
+    )
+    return meeting
+
+
+def set_status(
+    session: Session,
+    /,
+    *,
+    meeting: Meeting,
+    status: str,
+    actor_id: int | None,
+    at: datetime,
+) -> Meeting:
+    """Move a meeting along planned → running → ended → approved, audited."""
+    before = audit.snapshot(meeting)
+    meeting.status = status
+    if status == MeetingStatus.APPROVED.value:
+        meeting.approved_at = at
+        meeting.approved_by_id = actor_id
+    session.add(meeting)
+    session.flush()
+    assert meeting.id is not None
+    audit.record(
+        session,
+        workspace_id=meeting.workspace_id,
+        actor_id=actor_id,
+        entity="meeting",
+        entity_id=meeting.id,
+        op=status,
+        at=at,
+        before=before,
+        after=audit.snapshot(meeting),
+    )
+    return meeting
+
+
+def meetings_of_series(
+    session: Session, /, *, series_ids: list[int], statuses: tuple[str, ...] | None = None
+) -> list[Meeting]:
+    """Return the meetings of some series by start time."""
+    if not series_ids:
+        return []
+    stmt = select(Meeting).where(col(Meeting.series_id).in_(series_ids))
+    if statuses is not None:
+        stmt = stmt.where(col(Meeting.status).in_(statuses))
+    return list(session.exec(stmt.order_by(col(Meeting.starts_at), col(Meeting.id))))
+
+
+def running_meeting(session: Session, /, *, series_ids: list[int]) -> Meeting | None:
+    """Return the meeting now running in one of these series, if any."""
+    running = meetings_of_series(
+        session, series_ids=series_ids, statuses=(MeetingStatus.RUNNING.value,)
+    )
+    return running[-1] if running else None
+
+
+def next_meeting(session: Session, /, *, series_ids: list[int], after: datetime) -> Meeting | None:
+    """Return the first planned meeting that starts at or after ``after``."""
+    for meeting in meetings_of_series(
+        session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED.value,)
+    ):
+        if meeting.starts_at >= after:
+            return meeting
+    return None
+
+
+def previous_meeting(session: Session, /, *, meeting: Meeting) -> Meeting | None:
+    """Return the meeting of the same series that came before this one (not cancelled)."""
+    if meeting.series_id is None:
+        return None
+    before = [
+        m
+        for m in meetings_of_series(session, series_ids=[meeting.series_id])
+        if m.starts_at < meeting.starts_at and m.status != MeetingStatus.CANCELLED.value
+    ]
+    return before[-1] if before else None
+
+
+def get_meeting(session: Session, /, *, workspace_id: int, meeting_id: int) -> Meeting | None:
+    """Return a meeting of the workspace by id."""
+    meeting = session.get(Meeting, meeting_id)
+    return meeting if meeting is not None and meeting.workspace_id == workspace_id else None
+
+
+def items_of(session: Session, /, *, meeting_id: int) -> list[AgendaItem]:
+    """Return a meeting's agenda in number order."""
+    stmt = (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting_id)
+        .order_by(col(AgendaItem.sort_key), col(AgendaItem.id))
+    )
+    return list(session.exec(stmt))
+
+
+def pending_items(session: Session, /, *, series_id: int) -> list[AgendaItem]:
+    """Return items proposed for a series that has no upcoming meeting yet."""
+    stmt = (
+        select(AgendaItem)
+        .where(AgendaItem.series_id == series_id, col(AgendaItem.meeting_id).is_(None))
+        .order_by(col(AgendaItem.sort_key), col(AgendaItem.id))
+    )
+    return list(session.exec(stmt))
+
+
+def find_item(session: Session, /, *, meeting_id: int, number: str) -> AgendaItem | None:
+    """Return a meeting's item by its number ("3.1")."""
+    stmt = select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting_id, AgendaItem.number == number
+    )
+    return session.exec(stmt).first()
+
+
+def add_item(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    meeting_id: int | None,
+    series_id: int | None,
+    number: str,
+    title: str,
+    at: datetime,
+    actor_id: int | None = None,
+    presenter_id: int | None = None,
+    presenter_name: str | None = None,
+    description: str | None = None,
+    notes: str | None = None,
+    attachments: list[str] | None = None,
+) -> AgendaItem:
+    """Add an agenda item to a meeting (or propose it for a series), audited."""
+    item = AgendaItem(
+        workspace_id=workspace_id,
+        meeting_id=meeting_id,
+        series_id=series_id,
+        number=number,
+        sort_key=item_sort_key(number),
+        title=title,
+        presenter_id=presenter_id,
+        presenter_name=presenter_name,
+        description=description,
+        notes=notes,
+        attachments=list(attachments or []),
+        proposed_by_id=actor_id,
+        created_at=at,
+    )
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    audit.record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        entity="item",
+        entity_id=item.id,
+        op="create",
+        at=at,
+        after=audit.snapshot(item),
+    )
+    return item
+
+
+def set_current_item(
+    session: Session,
+    /,
+    *,
+    meeting: Meeting,
+    item_id: int | None,
+    actor_id: int | None,
+    at: datetime,
+) -> None:
+    """Make later actions and decisions attach to this item."""
+    meeting.current_item_id = item_id
+    session.add(meeting)
+    assert meeting.id is not None
+    audit.record(
+        session,
+        workspace_id=meeting.workspace_id,
+        actor_id=actor_id,
+        entity="meeting",
+        entity_id=meeting.id,
+        op="current_item",
+        at=at,
+        after={"current_item_id": item_id},
+    )
+
+
+def default_times(series: MeetingSeries) -> tuple[time | None, time | None]:
+    """Return a series' usual start and end time."""
+    return series.start_time, series.end_time

@@ -1,0 +1,413 @@
+"""The register's tables, as SQLModel models.
+
+Naming follows the FastAPI full-stack template: ``XBase`` holds the shared
+fields, ``X`` is the table, ``XPublic`` is what leaves the process (export,
+API). Datetimes are naive UTC; dates are plain dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class MeetingStatus(StrEnum):
+    """Lifecycle of a meeting."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    ENDED = "ended"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+
+
+class ActionStatus(StrEnum):
+    """Lifecycle of an action."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack team, a Teams tenant, or the console."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    name: str = Field(default="", max_length=200)
+    language: str = Field(default="sv", max_length=8)
+    timezone: str = Field(default="Europe/Stockholm", max_length=64)
+    next_action_no: int = Field(default=1)
+    next_decision_no: int = Field(default=1)
+    created_at: datetime
+
+
+class PersonBase(SQLModel):
+    """Fields shared by every view of a person."""
+
+    display_name: str = Field(max_length=200)
+    platform_user_id: str | None = Field(default=None, max_length=128)
+    timezone: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    email: str | None = Field(default=None, max_length=254)
+
+
+class Person(PersonBase, table=True):
+    """Someone who owns actions or presents items; may have no chat account."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform_user_id"),
+        Index("ix_person_workspace_name", "workspace_id", "display_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    reminders_enabled: bool = Field(default=True)
+    reminder_time: time = Field(default=time(8, 0))
+    away_until: date | None = None
+    created_at: datetime
+
+
+class PersonPublic(PersonBase):
+    """A person as exported."""
+
+    id: int
+    reminders_enabled: bool
+    reminder_time: time
+    away_until: date | None
+
+
+class MeetingSeriesBase(SQLModel):
+    """Fields shared by every view of a meeting series."""
+
+    name: str = Field(max_length=200)
+    channel_id: str | None = Field(default=None, max_length=128)
+    place: str | None = Field(default=None, max_length=300)
+    start_time: time | None = None
+    end_time: time | None = None
+    timezone: str = Field(default="Europe/Stockholm", max_length=64)
+    rrule: str | None = Field(default=None, max_length=500)
+    digest_days_before: int = Field(default=2)
+    digest_time: time = Field(default=time(9, 0))
+    digest_on_morning: bool = Field(default=False)
+
+
+class MeetingSeries(MeetingSeriesBase, table=True):
+    """A recurring body such as "KC-möte", bound to a channel."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        Index("ix_series_channel", "workspace_id", "channel_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    created_at: datetime
+
+
+class MeetingSeriesPublic(MeetingSeriesBase):
+    """A series as exported."""
+
+    id: int
+
+
+class MeetingBase(SQLModel):
+    """Fields shared by every view of a meeting."""
+
+    starts_at: datetime
+    ends_at: datetime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    status: str = Field(default=MeetingStatus.PLANNED.value, max_length=16)
+    title: str | None = Field(default=None, max_length=300)
+
+
+class Meeting(MeetingBase, table=True):
+    """One occurrence of a series."""
+
+    __table_args__ = (
+        Index("ix_meeting_series_start", "series_id", "starts_at"),
+        Index("ix_meeting_workspace_start", "workspace_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    series_id: int | None = Field(default=None, foreign_key="meeting_series.id")
+    current_item_id: int | None = None
+    approved_by_id: int | None = Field(default=None, foreign_key="person.id")
+    approved_at: datetime | None = None
+    created_at: datetime
+
+
+class MeetingPublic(MeetingBase):
+    """A meeting as exported."""
+
+    id: int
+    series_id: int | None
+    approved_at: datetime | None
+
+
+class ParticipantRole(StrEnum):
+    """How someone took part in a meeting (from the minutes' header)."""
+
+    PARTICIPANT = "deltagare"
+    VOTING = "beslutande"
+    ORGANIZER = "organisator"
+    OTHER = "ovriga"
+    ABSENT = "franvaro"
+
+
+class MeetingParticipant(SQLModel, table=True):
+    """A person's role at a meeting."""
+
+    __tablename__ = "meeting_participant"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(default=ParticipantRole.PARTICIPANT, max_length=16, primary_key=True)
+    municipality: str | None = Field(default=None, max_length=100)
+    title: str | None = Field(default=None, max_length=100)
+
+
+class AgendaItemBase(SQLModel):
+    """Fields shared by every view of an agenda item."""
+
+    number: str = Field(max_length=16)
+    title: str = Field(max_length=500)
+    presenter_name: str | None = Field(default=None, max_length=200)
+    description: str | None = None
+    notes: str | None = None
+    attachments: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class AgendaItem(AgendaItemBase, table=True):
+    """An ärende of a meeting; meeting_id is empty while only proposed for a series."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        Index("ix_item_meeting", "meeting_id", "sort_key"),
+        Index("ix_item_series_pending", "series_id", "meeting_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    series_id: int | None = Field(default=None, foreign_key="meeting_series.id")
+    sort_key: str = Field(default="", max_length=64)
+    presenter_id: int | None = Field(default=None, foreign_key="person.id")
+    proposed_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class AgendaItemPublic(AgendaItemBase):
+    """An agenda item as exported."""
+
+    id: int
+    meeting_id: int | None
+    series_id: int | None
+    presenter_id: int | None
+
+
+class ActionBase(SQLModel):
+    """Fields shared by every view of an action."""
+
+    text: str = Field(max_length=2000)
+    due_date: date | None = None
+    status: str = Field(default=ActionStatus.OPEN.value, max_length=16)
+
+
+class ActionCreate(ActionBase):
+    """What a caller supplies to log an action."""
+
+    owner_ids: list[int] = Field(default_factory=list)
+
+
+class ActionUpdate(SQLModel):
+    """Fields that may change after an action was logged."""
+
+    text: str | None = None
+    due_date: date | None = None
+    status: str | None = None
+
+
+class Action(ActionBase, table=True):
+    """An åtgärd: who does what by when."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        UniqueConstraint("workspace_id", "source_ref"),
+        Index("ix_action_open_due", "workspace_id", "status", "due_date"),
+        Index("ix_action_meeting", "meeting_id", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    done_by_id: int | None = Field(default=None, foreign_key="person.id")
+    done_at: datetime | None = None
+    updated_at: datetime
+    source_ref: str | None = Field(default=None, max_length=200)
+
+
+class ActionPublic(ActionBase):
+    """An action as exported."""
+
+    number: int
+    meeting_id: int | None
+    item_id: int | None
+    owner_ids: list[int]
+    created_by_id: int | None
+    created_at: datetime
+    done_by_id: int | None
+    done_at: datetime | None
+
+
+class ActionOwner(SQLModel, table=True):
+    """Link between an action and one of its owners."""
+
+    __tablename__ = "action_owner"
+    __table_args__ = (Index("ix_action_owner_person", "person_id", "action_id"),)
+
+    action_id: int = Field(foreign_key="action.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    position: int = Field(default=0)
+
+
+class ActionNote(SQLModel, table=True):
+    """A dated follow-up on an action; history, never replaces its text."""
+
+    __tablename__ = "action_note"
+    __table_args__ = (Index("ix_note_action", "action_id", "note_date", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id")
+    note_date: date
+    text: str = Field(max_length=4000)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class DecisionBase(SQLModel):
+    """Fields shared by every view of a decision."""
+
+    text: str = Field(max_length=4000)
+
+
+class Decision(DecisionBase, table=True):
+    """A beslut; read-only once its meeting is approved."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        UniqueConstraint("workspace_id", "source_ref"),
+        Index("ix_decision_meeting", "meeting_id", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    item_id: int | None = Field(default=None, foreign_key="agenda_item.id")
+    recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime
+    supersedes_id: int | None = Field(default=None, foreign_key="decision.id")
+    source_ref: str | None = Field(default=None, max_length=200)
+
+
+class DecisionPublic(DecisionBase):
+    """A decision as exported."""
+
+    number: int
+    meeting_id: int | None
+    item_id: int | None
+    recorded_by_id: int | None
+    recorded_at: datetime
+    supersedes_number: int | None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed which record when, with its state before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id")
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    at: datetime
+    entity: str = Field(max_length=32)
+    entity_id: int
+    op: str = Field(max_length=32)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A delivery id already handled (Slack event_id, Teams activity id): retries do nothing."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    event_id: str = Field(max_length=200)
+    at: datetime
+
+
+class Delivery(SQLModel, table=True):
+    """A scheduled message, claimed before sending so it goes out exactly once."""
+
+    __table_args__ = (
+        UniqueConstraint("kind", "recipient", "occasion"),
+        Index("ix_delivery_status", "status", "claimed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id")
+    kind: str = Field(max_length=32)
+    recipient: str = Field(max_length=200)
+    occasion: str = Field(max_length=100)
+    status: str = Field(default="claimed", max_length=16)
+    claimed_by: str | None = Field(default=None, max_length=200)
+    claimed_at: datetime
+    sent_at: datetime | None = None
+    attempts: int = Field(default=0)
+    error: str | None = Field(default=None, max_length=1000)
+
+
+class ConversationRef(SQLModel, table=True):
+    """Where to reach a person or channel proactively (Teams conversation reference)."""
+
+    __tablename__ = "conversation_ref"
+    __table_args__ = (UniqueConstraint("workspace_id", "kind", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    kind: str = Field(max_length=16)
+    key: str = Field(max_length=300)
+    reference: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    updated_at: datetime
+
+
+class CalendarToken(SQLModel, table=True):
+    """An unguessable token that serves one calendar feed until revoked."""
+
+    __tablename__ = "calendar_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    kind: str = Field(max_length=16)
+    target_id: int
+    created_at: datetime
+    revoked_at: datetime | None = None

@@ -1,0 +1,120 @@
+"""People: chat users and name-only owners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.models import Person
+
+
+def get_person(session: Session, /, *, workspace_id: int, person_id: int) -> Person | None:
+    """Return a person of the workspace by primary key."""
+    person = session.get(Person, person_id)
+    return person if person is not None and person.workspace_id == workspace_id else None
+
+
+def by_platform_id(
+    session: Session, /, *, workspace_id: int, platform_user_id: str
+) -> Person | None:
+    """Return the person with a chat account id, or None."""
+    stmt = select(Person).where(
+        Person.workspace_id == workspace_id, Person.platform_user_id == platform_user_id
+    )
+    return session.exec(stmt).first()
+
+
+def upsert_chat_user(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    platform_user_id: str,
+    display_name: str,
+    at: datetime,
+    timezone: str | None = None,
+    locale: str | None = None,
+    email: str | None = None,
+) -> Person:
+    """Return the person for a chat account, creating or refreshing the cached profile.
+
+    A name-only person with the same display name and no account is adopted, so
+    owners logged before someone joined the workspace become theirs.
+    """
+    person = by_platform_id(session, workspace_id=workspace_id, platform_user_id=platform_user_id)
+    if person is None:
+        person = _name_only(session, workspace_id=workspace_id, name=display_name)
+        if person is not None:
+            person.platform_user_id = platform_user_id
+    if person is None:
+        person = Person(
+            workspace_id=workspace_id,
+            platform_user_id=platform_user_id,
+            display_name=display_name,
+            created_at=at,
+        )
+    if display_name:
+        person.display_name = display_name
+    if timezone:
+        person.timezone = timezone
+    if locale:
+        person.locale = locale
+    if email:
+        person.email = email
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _name_only(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
+    wanted = name.casefold()
+    for person in people_in(session, workspace_id=workspace_id):
+        if person.platform_user_id is None and person.display_name.casefold() == wanted:
+            return person
+    return None
+
+
+def get_or_create_by_name(
+    session: Session, /, *, workspace_id: int, name: str, at: datetime
+) -> Person:
+    """Return the person with exactly this display name (any case), creating a name-only one."""
+    wanted = name.casefold()
+    for person in people_in(session, workspace_id=workspace_id):
+        if person.display_name.casefold() == wanted:
+            return person
+    person = Person(workspace_id=workspace_id, display_name=name, created_at=at)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def people_in(session: Session, /, *, workspace_id: int) -> list[Person]:
+    """Return every person of a workspace, by name."""
+    stmt = (
+        select(Person)
+        .where(Person.workspace_id == workspace_id)
+        .order_by(col(Person.display_name), col(Person.id))
+    )
+    return list(session.exec(stmt))
+
+
+def match_name(session: Session, /, *, workspace_id: int, query: str) -> list[Person]:
+    """Find people whose display name, or one of its words, starts with ``query``.
+
+    An exact match of the whole name wins over prefixes. Matching is done with
+    Python's casefold because SQLite's lower() leaves å, ä and ö alone.
+    """
+    q = query.casefold().strip()
+    if not q:
+        return []
+    people = people_in(session, workspace_id=workspace_id)
+    exact = [p for p in people if p.display_name.casefold() == q]
+    if exact:
+        return exact
+    return [
+        p
+        for p in people
+        if p.display_name.casefold().startswith(q)
+        or any(word.startswith(q) for word in p.display_name.casefold().split())
+    ]
