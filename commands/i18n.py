@@ -316,3 +316,17 @@ def messages_missing_translation() -> list[str]:
 def fill(template: str, **values: Any) -> str:
     """Fill a template the way :func:`t` does."""
     return template.format(**values)
+
+
+def register_messages(messages: dict[str, dict[str, str]]) -> None:
+    """Add a module's own messages (adapters, scheduler) to the catalogue.
+
+    Raises:
+        ValueError: a key is already taken or lacks a language.
+    """
+    for key, entry in messages.items():
+        if key in MESSAGES and MESSAGES[key] != entry:
+            raise ValueError(f"message key {key!r} is already defined")
+        if set(entry) != set(LANGUAGES):
+            raise ValueError(f"message {key!r} must have exactly {LANGUAGES}")
+        MESSAGES[key] = entry
