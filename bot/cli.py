@@ -5,15 +5,18 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import Engine
 
 from bot import runtime
 from bot.console.adapter import run_shell
-from bot.settings import load
+from bot.settings import Settings, load
 from storage import backup
 from storage.db import transaction
 
@@ -27,7 +30,7 @@ app.add_typer(db_app, name="db")
 err_console = Console(stderr=True)
 
 
-def _engine(migrate: bool = True):  # type: ignore[no-untyped-def]
+def _engine(migrate: bool = True) -> tuple[Settings, Engine]:
     settings = load()
     runtime.configure_logging(settings)
     try:
@@ -44,7 +47,9 @@ def run() -> None:
     _console(engine, settings.now, user=None, channel="kc")
 
 
-def _console(engine, clock, *, user: str | None, channel: str) -> None:  # type: ignore[no-untyped-def]
+def _console(
+    engine: Engine, clock: Callable[[], datetime], *, user: str | None, channel: str
+) -> None:
     name = user or getpass.getuser().capitalize()
     interactive = sys.stdin.isatty()
     if interactive:
@@ -54,17 +59,29 @@ def _console(engine, clock, *, user: str | None, channel: str) -> None:  # type:
         )
     errors = run_shell(
         engine,
-        sys.stdin,
+        _interactive_lines() if interactive else sys.stdin,
         sys.stdout,
         user=name,
         channel=channel,
         clock=clock,
-        prompt="motesbot> " if interactive else None,
+        prompt=None,
     )
     if interactive:
         return
     if errors:
         err_console.print(f"{errors} kommando(n) gav fel.", style="yellow")
+
+
+def _interactive_lines() -> Iterator[str]:
+    """Lines typed at a prompt, with line editing and history."""
+    import readline  # noqa: F401  (enables editing and history for input())
+
+    while True:
+        try:
+            yield input("motesbot> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
 
 
 @app.command()
