@@ -41,6 +41,11 @@ def _engine(migrate: bool = True):  # type: ignore[no-untyped-def]
 def run() -> None:
     """Run the bot: Slack or Teams when configured, else the console on SQLite."""
     settings, engine = _engine()
+    if settings.slack_configured:
+        from bot.slack.run import run_slack
+
+        run_slack(settings, engine)
+        return
     _console(engine, settings.now, user=None, channel="kc")
 
 
