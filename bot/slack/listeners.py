@@ -70,6 +70,7 @@ def _interaction_turn(body: Body, client: AsyncWebClient, *, key: str | None = N
 
 def register(app: AsyncApp, service: SlackService) -> None:
     """Attach every listener to the Bolt app."""
+    track = service.tracked
 
     # -- slash commands ---------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
             await service.deliver(turn, reply)
 
     for name in SLASH_COMMANDS:
-        app.command(name)(on_command)
+        app.command(name)(track(on_command))
 
     async def open_action_modal(
         turn: Turn, trigger_id: str, *, text: str = "", link: str | None = None
@@ -136,7 +137,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
         text = _LEADING_MENTION_RE.sub("", str(event.get("text") or ""), count=1)
         await run_event(body, event, client, text, dm=False)
 
-    app.event("app_mention")(on_mention)
+    app.event("app_mention")(track(on_mention))
 
     async def on_message(body: Body, event: Body, client: AsyncWebClient) -> None:
         # Only what a person types to the bot directly; edits, joins and bots are ignored.
@@ -144,14 +145,14 @@ def register(app: AsyncApp, service: SlackService) -> None:
             return
         await run_event(body, event, client, str(event.get("text") or ""), dm=True)
 
-    app.event("message")(on_message)
+    app.event("message")(track(on_message))
 
     async def on_user_change(body: Body, event: Body) -> None:
         user = event.get("user")
         if isinstance(user, dict) and user.get("id"):
             await service.profiles.changed(_team(body), user)
 
-    app.event("user_change")(on_user_change)
+    app.event("user_change")(track(on_user_change))
 
     async def on_home_opened(body: Body, event: Body, client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
@@ -159,7 +160,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
         turn = Turn(team_id=_team(body), user_id=str(event.get("user") or ""), client=client)
         await service.publish_home(turn)
 
-    app.event("app_home_opened")(on_home_opened)
+    app.event("app_home_opened")(track(on_home_opened))
 
     # -- buttons and date pickers -----------------------------------------------------------
 
@@ -196,9 +197,9 @@ def register(app: AsyncApp, service: SlackService) -> None:
             turn, str(body.get("trigger_id")), modals.note_modal(command, lang, meta), lang
         )
 
-    app.action(re.compile(f"^{RUN_ACTION}:"))(on_run)
-    app.action(re.compile(f"^{DATE_ACTION_PREFIX}:"))(on_date)
-    app.action(re.compile(f"^{NOTE_ACTION}:"))(on_note_button)
+    app.action(re.compile(f"^{RUN_ACTION}:"))(track(on_run))
+    app.action(re.compile(f"^{DATE_ACTION_PREFIX}:"))(track(on_date))
+    app.action(re.compile(f"^{NOTE_ACTION}:"))(track(on_note_button))
 
     # -- modals -----------------------------------------------------------------------------
 
@@ -247,9 +248,9 @@ def register(app: AsyncApp, service: SlackService) -> None:
         if not is_duplicate(reply):
             await service.deliver(turn, reply)
 
-    app.view(modals.NOTE_CALLBACK)(on_note_submit)
-    app.view(modals.ACTION_CALLBACK)(on_action_submit)
-    app.view(modals.DECISION_CALLBACK)(on_decision_submit)
+    app.view(modals.NOTE_CALLBACK)(track(on_note_submit))
+    app.view(modals.ACTION_CALLBACK)(track(on_action_submit))
+    app.view(modals.DECISION_CALLBACK)(track(on_decision_submit))
 
     # -- shortcuts --------------------------------------------------------------------------
 
@@ -275,8 +276,8 @@ def register(app: AsyncApp, service: SlackService) -> None:
         lang = await service.lang(turn)
         await open_view(turn, str(body.get("trigger_id")), modals.decision_modal(lang, {}), lang)
 
-    app.shortcut(MESSAGE_SHORTCUT)(on_message_shortcut)
-    app.shortcut(GLOBAL_SHORTCUT)(on_global_shortcut)
+    app.shortcut(MESSAGE_SHORTCUT)(track(on_message_shortcut))
+    app.shortcut(GLOBAL_SHORTCUT)(track(on_global_shortcut))
 
     async def on_error(error: Exception, body: Body) -> None:
         # Already acknowledged: Slack has its answer; the user never sees a traceback.

@@ -7,6 +7,7 @@ in this module runs before the acknowledgement.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
@@ -66,7 +67,8 @@ class SlackService:
         self.settings = settings
         self.engine = engine
         self.profiles = Profiles(engine, settings.now)
-        self._background: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Future[None]] = set()
+        self._working: set[asyncio.Task[Any]] = set()
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -282,10 +284,33 @@ class SlackService:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    def tracked(self, listener: Listener) -> Listener:
+        """Wrap a Bolt listener so :meth:`drain` can wait for it to finish its answer."""
+
+        @functools.wraps(listener)
+        async def run(*args: Any, **kwargs: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._working.add(task)
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._working.discard(task)
+
+        return run
+
     async def drain(self) -> None:
-        """Wait for background work (shutdown and tests)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        """Wait until acknowledged work has answered and background work ended.
+
+        Used at shutdown (SIGTERM) and by tests, which then look at what Slack received.
+        """
+        me = asyncio.current_task()
+        while True:
+            pending = [t for t in (*self._working, *self._background) if t is not me]
+            if not pending:
+                return
+            await asyncio.gather(*pending, return_exceptions=True)
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -308,4 +333,4 @@ def is_duplicate(reply: Reply) -> bool:
     return reply.headline == t(reply.lang, "duplicate_delivery")
 
 
-Spawner = Callable[[Coroutine[Any, Any, None]], None]
+Listener = Callable[..., Coroutine[Any, Any, None]]
