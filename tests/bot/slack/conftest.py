@@ -61,7 +61,11 @@ class SlackHarness:
         return f"http://127.0.0.1:{self.server.port}/slack/events"
 
     async def post(
-        self, body: str, content_type: str, *, headers: dict[str, str] | None = None,
+        self,
+        body: str,
+        content_type: str,
+        *,
+        headers: dict[str, str] | None = None,
         signed: dict[str, str] | None = None,
     ) -> Answer:
         all_headers = {"Content-Type": content_type, **(signed or sign(body)), **(headers or {})}
@@ -74,16 +78,32 @@ class SlackHarness:
         self._n += 1
         return f"{self._n}.trigger"
 
-    def command_body(self, command: str, text: str, *, user: str = "U0SEK",
-                     channel: str = "CKC", response: str = "r1") -> str:
-        return urlencode({
-            "token": "legacy", "team_id": TEAM, "team_domain": "umea",
-            "channel_id": channel, "channel_name": "kc-mote", "user_id": user,
-            "user_name": user.lower(), "command": command, "text": text,
-            "api_app_id": "A0MOTE", "is_enterprise_install": "false",
-            "response_url": self.stub.response_url(response),
-            "trigger_id": self.trigger(),
-        })
+    def command_body(
+        self,
+        command: str,
+        text: str,
+        *,
+        user: str = "U0SEK",
+        channel: str = "CKC",
+        response: str = "r1",
+    ) -> str:
+        return urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "team_domain": "umea",
+                "channel_id": channel,
+                "channel_name": "kc-mote",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A0MOTE",
+                "is_enterprise_install": "false",
+                "response_url": self.stub.response_url(response),
+                "trigger_id": self.trigger(),
+            }
+        )
 
     async def command(self, command: str, text: str, **kwargs: Any) -> Answer:
         """A slash command (form-encoded), answered after the work is done."""
@@ -94,24 +114,43 @@ class SlackHarness:
         return answer
 
     def event_body(self, event: dict[str, Any], *, event_id: str) -> str:
-        return json.dumps({
-            "token": "legacy", "team_id": TEAM, "api_app_id": "A0MOTE",
-            "event": event, "type": "event_callback", "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
-        })
+        return json.dumps(
+            {
+                "token": "legacy",
+                "team_id": TEAM,
+                "api_app_id": "A0MOTE",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+            }
+        )
 
-    async def event(self, event: dict[str, Any], *, event_id: str, retry: int | None = None) -> Answer:
+    async def event(
+        self, event: dict[str, Any], *, event_id: str, retry: int | None = None
+    ) -> Answer:
         """An Events API delivery (JSON); ``retry`` adds X-Slack-Retry-Num."""
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
-        answer = await self.post(self.event_body(event, event_id=event_id), "application/json", headers=headers)
+        headers = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else {}
+        )
+        answer = await self.post(
+            self.event_body(event, event_id=event_id), "application/json", headers=headers
+        )
         await self.service.drain()
         return answer
 
     async def interact(self, payload: dict[str, Any]) -> Answer:
         """Interactivity: a form field ``payload`` holding JSON."""
-        payload = {"team": {"id": TEAM, "domain": "umea"}, "api_app_id": "A0MOTE",
-                   "token": "legacy", "trigger_id": self.trigger(), **payload}
+        payload = {
+            "team": {"id": TEAM, "domain": "umea"},
+            "api_app_id": "A0MOTE",
+            "token": "legacy",
+            "trigger_id": self.trigger(),
+            **payload,
+        }
         body = urlencode({"payload": json.dumps(payload)})
         answer = await self.post(body, "application/x-www-form-urlencoded")
         await self.service.drain()

@@ -8,6 +8,7 @@ such as 429 with ``Retry-After``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -80,8 +81,15 @@ class SlackStub:
         """A response_url that lands on the stub."""
         return f"{self.base}/response/{name}"
 
-    def fail(self, method: str, *, error: str | None = None, status: int = 200, times: int = 1,
-             headers: dict[str, str] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Make the next ``times`` calls of a method fail."""
         self.failures.setdefault(method, []).extend(
             Failure(error, status, headers or {}) for _ in range(times)
@@ -132,10 +140,8 @@ class SlackStub:
                     args[key] = value
         for key in ("blocks", "view"):
             if isinstance(args.get(key), str):
-                try:
+                with contextlib.suppress(json.JSONDecodeError):
                     args[key] = json.loads(args[key])
-                except json.JSONDecodeError:
-                    pass
         return args
 
     async def _response(self, request: web.Request) -> web.Response:
@@ -167,14 +173,25 @@ class SlackStub:
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"1790000000.{next(self._ts):06d}"
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER, "bot_id": "BBOT", "team_id": TEAM,
-                    "user": "motesbot", "team": "Umeåregionen", "url": "https://umea.example/"}
+            return {
+                "ok": True,
+                "user_id": BOT_USER,
+                "bot_id": "BBOT",
+                "team_id": TEAM,
+                "user": "motesbot",
+                "team": "Umeåregionen",
+                "url": "https://umea.example/",
+            }
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": ts,
-                    "message": {"text": args.get("text"), "ts": ts}}
+            return {
+                "ok": True,
+                "channel": args.get("channel"),
+                "ts": ts,
+                "message": {"text": args.get("text"), "ts": ts},
+            }
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": ts}
         if method == "chat.update":
@@ -184,8 +201,11 @@ class SlackStub:
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users"))}}
         if method == "chat.getPermalink":
-            return {"ok": True, "channel": args.get("channel"),
-                    "permalink": f"https://umea.example/archives/{args.get('channel')}/p{ts.replace('.', '')}"}
+            return {
+                "ok": True,
+                "channel": args.get("channel"),
+                "permalink": f"https://umea.example/archives/{args.get('channel')}/p{ts.replace('.', '')}",
+            }
         if method == "users.conversations":
             return {"ok": True, "channels": [{"id": "CKC"}]}
         return {"ok": True}

@@ -11,7 +11,6 @@ from aiohttp.test_utils import TestServer
 from bot.settings import Settings
 from bot.web import create_app
 from storage.db import make_engine
-
 from tests.bot.slack.conftest import SECRET, SlackHarness, sign
 from tests.bot.slack.helpers import slack_actions, slack_people
 
@@ -28,7 +27,9 @@ async def test_action_add_is_acked_fast_and_answers_with_the_new_id(slack: Slack
     assert response.args["blocks"][0]["type"] == "section"
     asked = {c.args["user"] for c in slack.stub.of("users.info")}
     assert asked == {"U0SEK", "U0LISA"}
-    assert all(c.args["include_locale"] in ("1", "true", "True") for c in slack.stub.of("users.info"))
+    assert all(
+        c.args["include_locale"] in ("1", "true", "True") for c in slack.stub.of("users.info")
+    )
     [action] = slack_actions(slack.engine)
     assert action["text"] == "Ring Anna"
     assert action["due_date"] == "2026-12-05"
@@ -45,10 +46,14 @@ async def test_action_list_lists_what_was_added(slack: SlackHarness) -> None:
     listing = [c for c in slack.stub.of("response_url") if c.args["_name"] == "list"]
     assert "#1 Ring Anna" in listing[0].args["text"]
     # Buttons come with the list: Klar runs "action done #1".
-    elements = [e for b in listing[0].args["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert {"run_command:action done #1", "pick_date:action due #1", "open_note:action note #1"} <= {
-        e["action_id"] for e in elements
-    }
+    elements = [
+        e for b in listing[0].args["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert {
+        "run_command:action done #1",
+        "pick_date:action due #1",
+        "open_note:action note #1",
+    } <= {e["action_id"] for e in elements}
 
 
 async def test_profiles_are_cached_not_asked_again(slack: SlackHarness) -> None:
@@ -67,8 +72,12 @@ async def test_english_locale_gets_english(slack: SlackHarness) -> None:
 
 async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness) -> None:
     event = {
-        "type": "app_mention", "user": "U0SEK", "text": "<@UBOT> action add Boka lokal",
-        "ts": "1790000000.000100", "channel": "CKC", "event_ts": "1790000000.000100",
+        "type": "app_mention",
+        "user": "U0SEK",
+        "text": "<@UBOT> action add Boka lokal",
+        "ts": "1790000000.000100",
+        "channel": "CKC",
+        "event_ts": "1790000000.000100",
     }
     first = await slack.event(event, event_id="Ev0MENTION1")
     retried = await slack.event(event, event_id="Ev0MENTION1", retry=1)
@@ -83,8 +92,13 @@ async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness
 
 async def test_direct_message_runs_the_command(slack: SlackHarness) -> None:
     event = {
-        "type": "message", "channel_type": "im", "user": "U0SEK", "text": "åtgärd ny Skriv protokoll",
-        "ts": "1790000000.000200", "channel": "D0SEK", "event_ts": "1790000000.000200",
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0SEK",
+        "text": "åtgärd ny Skriv protokoll",
+        "ts": "1790000000.000200",
+        "channel": "D0SEK",
+        "event_ts": "1790000000.000200",
     }
     await slack.event(event, event_id="Ev0DM1")
     # The bot's own messages come back as events too; they must be ignored.
@@ -130,8 +144,13 @@ async def test_bad_input_is_a_short_message_not_a_traceback(slack: SlackHarness)
 async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness) -> None:
     slack.stub.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
     event = {
-        "type": "message", "channel_type": "im", "user": "U0SEK", "text": "action add Ring",
-        "ts": "1790000000.000300", "channel": "D0SEK", "event_ts": "1790000000.000300",
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0SEK",
+        "text": "action add Ring",
+        "ts": "1790000000.000300",
+        "channel": "D0SEK",
+        "event_ts": "1790000000.000300",
     }
     await slack.event(event, event_id="Ev0RATE")
 
@@ -163,9 +182,11 @@ async def test_healthz_is_503_without_the_database(tmp_path: Path) -> None:
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     try:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{server.port}/healthz") as resp:
-                assert resp.status == 503
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{server.port}/healthz") as resp,
+        ):
+            assert resp.status == 503
     finally:
         await server.close()
         dead.dispose()
