@@ -182,6 +182,19 @@ class SlackStub:
                 "team": "Umeåregionen",
                 "url": "https://umea.example/",
             }
+        if method == "oauth.v2.access":
+            return {
+                "ok": True,
+                "access_token": "xoxb-installed-token",
+                "token_type": "bot",
+                "scope": "commands,chat:write,users:read",
+                "bot_user_id": "UBOT2",
+                "app_id": "A0MOTE",
+                "team": {"id": "T0OTHER", "name": "Vännäs kommun"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0ADMIN"},
+            }
         if method == "users.info":
             user = self.users.get(str(args.get("user")))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
