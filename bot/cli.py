@@ -44,6 +44,11 @@ def _engine(migrate: bool = True) -> tuple[Settings, Engine]:
 def run() -> None:
     """Run the bot: Slack or Teams when configured, else the console on SQLite."""
     settings, engine = _engine()
+    if settings.slack_configured:
+        from bot.slack.run import run_slack
+
+        run_slack(settings, engine)
+        return
     _console(engine, settings.now, user=None, channel="kc")
 
 

@@ -411,3 +411,20 @@ class CalendarToken(SQLModel, table=True):
     target_id: int
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# --- Slack (issue 3) -------------------------------------------------------------------------
+# slack-sdk's installation and OAuth state tables are created by migration 0002_slack from the
+# stores' own table definitions; only our profile-freshness record is a model of ours.
+
+
+class SlackProfile(SQLModel, table=True):
+    """When a Slack user's profile (name, time zone, locale) was last fetched with users.info."""
+
+    __tablename__ = "slack_profile"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    user_id: str = Field(max_length=32)
+    fetched_at: datetime | None = None

@@ -43,8 +43,8 @@ def button_element(button: Button) -> dict[str, Any]:
     return element
 
 
-def blocks(reply: Reply) -> list[dict[str, Any]]:
-    """Render a reply as Block Kit blocks."""
+def blocks(reply: Reply, *, max_blocks: int = MAX_BLOCKS) -> list[dict[str, Any]]:
+    """Render a reply as Block Kit blocks (at most ``max_blocks``; App Home allows 100)."""
     result: list[dict[str, Any]] = [
         {
             "type": "section",
@@ -55,13 +55,17 @@ def blocks(reply: Reply) -> list[dict[str, Any]]:
         }
     ]
     for line in reply.lines:
-        if len(result) >= MAX_BLOCKS - 1:
+        if len(result) >= max_blocks - 1:
             break
         text = _mrkdwn_escape(line.text)[:MAX_SECTION]
         if line.heading:
             result.append({"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}})
             continue
-        result.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+        section: dict[str, Any] = {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+        if line.action_number is not None:
+            # Lets a button click find and replace just this action's blocks.
+            section["block_id"] = f"s{line.action_number}-{len(result)}"
+        result.append(section)
         if line.buttons:
             result.append(
                 {
@@ -76,3 +80,59 @@ def blocks(reply: Reply) -> list[dict[str, Any]]:
 def fallback_text(reply: Reply) -> str:
     """The plain text Slack shows in notifications and where blocks cannot render."""
     return reply.as_text()[:3900]
+
+
+def action_number_of(block: dict[str, Any]) -> int | None:
+    """The action a rendered block belongs to (from its block_id), if any."""
+    block_id = str(block.get("block_id") or "")
+    head, _, _ = block_id.partition("-")
+    if len(head) > 1 and head[0] in "sa" and head[1:].isdigit():
+        return int(head[1:])
+    return None
+
+
+def replace_action(original: list[dict[str, Any]], reply: Reply) -> list[dict[str, Any]] | None:
+    """Swap the blocks of the action a reply is about for its new rendering.
+
+    A click on "Klar" in a list of ten actions should change that one action and
+    leave the other nine as they were.
+
+    Returns:
+        The new block list, or None when the original has no blocks of that action
+        (the caller then replaces the whole message).
+    """
+    fresh = blocks(reply)
+    by_number: dict[int, list[dict[str, Any]]] = {}
+    for block in fresh:
+        number = action_number_of(block)
+        if number is not None:
+            by_number.setdefault(number, []).append(block)
+    if len(by_number) != 1:
+        return None
+    ((number, replacement),) = by_number.items()
+    result: list[dict[str, Any]] = []
+    replaced = False
+    for block in original:
+        if action_number_of(block) == number:
+            if not replaced:
+                result.extend(replacement)
+                replaced = True
+            continue
+        result.append(block)
+    return _renumbered(result) if replaced else None
+
+
+def _renumbered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # block_ids must be unique within a message; re-derive the position suffix.
+    result = []
+    for position, block in enumerate(items):
+        number = action_number_of(block)
+        if number is not None:
+            block = {**block, "block_id": f"{block['block_id'][0]}{number}-{position}"}
+        result.append(block)
+    return result
+
+
+def home_view(reply: Reply) -> dict[str, Any]:
+    """A reply as an App Home tab view."""
+    return {"type": "home", "blocks": blocks(reply, max_blocks=100)}

@@ -1,0 +1,76 @@
+"""slack-bolt's AsyncApp, built from the settings for one of three ways to connect."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.slack.clients import web_client
+from bot.slack.listeners import register
+from bot.slack.oauth import oauth_settings
+from bot.slack.service import SlackService
+
+log = logging.getLogger("motesbot.slack")
+
+
+class Mode(StrEnum):
+    """How Mötesbot is connected to Slack."""
+
+    HTTP = "http"  # one workspace, Slack POSTs to /slack/events
+    SOCKET = "socket"  # one workspace, we open a WebSocket to Slack (no public URL)
+    OAUTH = "oauth"  # many workspaces install the app through /slack/install
+
+
+def mode_of(settings: Settings) -> Mode | None:
+    """Pick the connection mode from the environment.
+
+    A bot token means one workspace (Socket Mode when an app token is set too);
+    otherwise client id, secret and signing secret mean multi-workspace OAuth.
+    """
+    if settings.slack_bot_token and settings.slack_app_token:
+        return Mode.SOCKET
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        return Mode.HTTP
+    if settings.slack_client_id and settings.slack_client_secret and settings.slack_signing_secret:
+        return Mode.OAUTH
+    return None
+
+
+def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackService]:
+    """Build the Bolt app with every listener registered.
+
+    Args:
+        settings: the configuration (SLACK_* variables).
+        engine: the database engine.
+
+    Returns:
+        The app and the service its listeners use (for shutdown and tests).
+
+    Raises:
+        ValueError: Slack is not configured.
+    """
+    mode = mode_of(settings)
+    if mode is None:
+        raise ValueError("Slack is not configured")
+    service = SlackService(settings, engine)
+    if mode == Mode.OAUTH:
+        app = AsyncApp(
+            signing_secret=settings.slack_signing_secret or "",
+            client=web_client(settings),
+            oauth_settings=oauth_settings(settings, engine),
+            process_before_response=False,
+        )
+    else:
+        app = AsyncApp(
+            # Socket Mode frames are authenticated by the app token, not signed.
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=bool(settings.slack_signing_secret),
+            client=web_client(settings, settings.slack_bot_token),
+            process_before_response=False,
+        )
+    register(app, service)
+    return app, service

@@ -1,0 +1,48 @@
+"""Slack Web API clients with slack-sdk's retry handlers and the configurable base URL."""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.settings import Settings
+
+DEFAULT_API_URL = "https://slack.com/api/"
+# A Slack call that takes longer than this is treated as a connection error and retried.
+TIMEOUT_SECONDS = 15
+
+
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Retry on 429 (honouring Retry-After), 5xx and dropped connections, a few times each."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+    ]
+
+
+def api_url(settings: Settings) -> str:
+    """The Web API base URL, always ending in a slash as slack-sdk expects."""
+    url = settings.slack_api_url or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """An AsyncWebClient for the configured API URL, with the retry handlers attached."""
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url(settings),
+        timeout=TIMEOUT_SECONDS,
+        retry_handlers=retry_handlers(),
+    )
+
+
+def webhook_client(url: str) -> AsyncWebhookClient:
+    """A client for a ``response_url``, with the same retry handlers."""
+    return AsyncWebhookClient(url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers())

@@ -1,0 +1,164 @@
+"""Slack users as people: users.info profiles cached in storage, refreshed when stale."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from commands.request import UserRef
+from storage import people
+from storage.db import transaction
+from storage.models import SlackProfile
+from storage.workspaces import get_or_create_workspace, get_workspace
+
+log = logging.getLogger("motesbot.slack.profiles")
+
+PLATFORM = "slack"
+# A profile older than this is fetched again; user_change events refresh it sooner.
+STALE_AFTER = timedelta(days=1)
+USER_MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def mentioned_ids(text: str) -> list[str]:
+    """The user ids of the ``<@U…>`` mentions in a text, in order, without repeats."""
+    return list(dict.fromkeys(USER_MENTION_RE.findall(text)))
+
+
+def user_ref_from_slack(user: Mapping[str, Any]) -> UserRef:
+    """Turn a users.info ``user`` object (or a user_change event's) into a UserRef."""
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("real_name")
+        or user.get("real_name")
+        or profile.get("display_name")
+        or user.get("name")
+        or str(user.get("id"))
+    )
+    return UserRef(
+        platform_id=str(user.get("id")),
+        name=str(name)[:200],
+        timezone=user.get("tz") or None,
+        locale=user.get("locale") or None,
+        email=profile.get("email") or None,
+    )
+
+
+class Profiles:
+    """Resolve Slack user ids to profiles, from storage when fresh, else from users.info."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime]) -> None:
+        """Keep the engine and the clock that decides staleness."""
+        self.engine = engine
+        self.clock = clock
+
+    async def ref(
+        self, client: AsyncWebClient, team_id: str, user_id: str, *, fallback_name: str = ""
+    ) -> UserRef:
+        """Return one user's profile; never raises for Slack errors.
+
+        Args:
+            client: a client with a bot token of the team.
+            team_id: the Slack team.
+            user_id: the Slack user id.
+            fallback_name: a name to use when Slack cannot be asked (the payload's user_name).
+        """
+        cached, fresh = await asyncio.to_thread(self._load, team_id, user_id)
+        if cached is not None and fresh:
+            return cached
+        try:
+            response = await client.users_info(user=user_id, include_locale=True)
+        except SlackApiError as err:
+            log.warning("users.info %s failed: %s", user_id, err.response.get("error"))
+            return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
+        except Exception:  # network gave up after the retries: work with what we have
+            log.warning("users.info %s failed", user_id, exc_info=True)
+            return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
+        ref = user_ref_from_slack(response.get("user") or {"id": user_id})
+        await asyncio.to_thread(self._store, team_id, ref, fetched=True)
+        return ref
+
+    async def refs(
+        self, client: AsyncWebClient, team_id: str, user_ids: list[str]
+    ) -> dict[str, UserRef]:
+        """Resolve several users concurrently."""
+        found = await asyncio.gather(*(self.ref(client, team_id, uid) for uid in user_ids))
+        return dict(zip(user_ids, found, strict=True))
+
+    async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:
+        """A user_change event: store what it says and fetch the rest next time."""
+        await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
+
+    def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:
+        with transaction(self.engine) as session:
+            stamp = session.exec(
+                select(SlackProfile).where(
+                    SlackProfile.team_id == team_id, SlackProfile.user_id == user_id
+                )
+            ).first()
+            ws = get_workspace(session, platform=PLATFORM, external_id=team_id)
+            person = (
+                people.by_platform_id(session, workspace_id=ws.id, platform_user_id=user_id)
+                if ws is not None and ws.id is not None
+                else None
+            )
+            if person is None:
+                return None, False
+            ref = UserRef(
+                platform_id=user_id,
+                name=person.display_name,
+                timezone=person.timezone,
+                locale=person.locale,
+                email=person.email,
+            )
+            fresh = (
+                stamp is not None
+                and stamp.fetched_at is not None
+                and self.clock() - stamp.fetched_at < STALE_AFTER
+            )
+            return ref, fresh
+
+    def _store(self, team_id: str, ref: UserRef, *, fetched: bool) -> None:
+        # Two first contacts at once may race to create the same rows; the loser retries.
+        for attempt in range(2):
+            try:
+                self._store_once(team_id, ref, fetched=fetched)
+                return
+            except IntegrityError:
+                if attempt:
+                    log.warning("could not cache the profile of %s", ref.platform_id)
+
+    def _store_once(self, team_id: str, ref: UserRef, *, fetched: bool) -> None:
+        assert ref.platform_id is not None
+        now = self.clock()
+        with transaction(self.engine) as session:
+            ws = get_or_create_workspace(session, platform=PLATFORM, external_id=team_id, at=now)
+            assert ws.id is not None
+            people.upsert_chat_user(
+                session,
+                workspace_id=ws.id,
+                platform_user_id=ref.platform_id,
+                display_name=ref.name,
+                timezone=ref.timezone,
+                locale=ref.locale,
+                email=ref.email,
+                at=now,
+            )
+            stamp = session.exec(
+                select(SlackProfile).where(
+                    SlackProfile.team_id == team_id, SlackProfile.user_id == ref.platform_id
+                )
+            ).first()
+            if stamp is None:
+                stamp = SlackProfile(team_id=team_id, user_id=ref.platform_id)
+            stamp.fetched_at = now if fetched else None
+            session.add(stamp)

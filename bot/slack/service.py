@@ -1,0 +1,336 @@
+"""What every Slack listener shares: build the neutral request, run it, deliver the reply.
+
+Listeners acknowledge Slack first (Slack gives three seconds) and then call in here; nothing
+in this module runs before the acknowledgement.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.slack import blocks as render
+from bot.slack.clients import webhook_client
+from bot.slack.errors import error_code, explain
+from bot.slack.profiles import PLATFORM, Profiles, mentioned_ids
+from commands import forms, home, registry
+from commands.dispatch import handle
+from commands.i18n import lang_of, t
+from commands.reply import Reply, Visibility
+from commands.request import Request, UserRef
+
+log = logging.getLogger("motesbot.slack")
+
+# Subcommands after which the owners' and creators' App Home is republished.
+CHANGES_ACTIONS = frozenset({"add", "done", "reopen", "note", "due", "assign", "edit", "cancel"})
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+MAX_HOME_REFRESH = 20
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One interaction: who, in which team and channel, and how to answer them.
+
+    Attributes:
+        team_id: the Slack team (our workspace).
+        user_id: who acted.
+        client: a Web API client with the team's bot token.
+        channel_id: where, if in a conversation.
+        user_name: the payload's user name, used until users.info answers.
+        response_url: where to answer a command or interaction (valid 30 minutes).
+        key: the delivery's idempotency key.
+    """
+
+    team_id: str
+    user_id: str
+    client: AsyncWebClient
+    channel_id: str | None = None
+    user_name: str = ""
+    response_url: str | None = None
+    key: str | None = None
+
+
+class SlackService:
+    """Run commands for Slack users and deliver the replies."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        """Keep the configuration, the database and a profile cache."""
+        self.settings = settings
+        self.engine = engine
+        self.profiles = Profiles(engine, settings.now)
+        self._background: set[asyncio.Future[None]] = set()
+        self._working: set[asyncio.Task[Any]] = set()
+
+    # -- requests ----------------------------------------------------------------------------
+
+    async def caller(self, turn: Turn) -> UserRef:
+        """The acting user's profile (cached, else users.info)."""
+        return await self.profiles.ref(
+            turn.client, turn.team_id, turn.user_id, fallback_name=turn.user_name
+        )
+
+    async def lang(self, turn: Turn) -> str:
+        """The language to talk to the acting user in."""
+        caller = await self.caller(turn)
+        return lang_of(caller.locale, self.settings.default_language)
+
+    async def request(self, turn: Turn, command: str, text: str) -> Request:
+        """The neutral request, with the caller and every ``<@U…>`` mention resolved."""
+        caller = await self.caller(turn)
+        others = [uid for uid in mentioned_ids(text) if uid != turn.user_id]
+        mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        mentions[turn.user_id] = caller
+        return Request(
+            platform=PLATFORM,
+            workspace=turn.team_id,
+            user=caller,
+            channel=turn.channel_id,
+            command=command,
+            text=text,
+            now=self.settings.now(),
+            mentions=mentions,
+            idempotency_key=turn.key,
+        )
+
+    async def run(self, turn: Turn, command: str, text: str) -> Reply:
+        """Run a command as the turn's user, off the event loop, and refresh affected homes."""
+        request = await self.request(turn, command, text)
+        reply = await asyncio.to_thread(handle, request, engine=self.engine)
+        if not reply.error and _changes_actions(command, text):
+            self.refresh_homes_later(turn, reply)
+        return reply
+
+    async def add_action(self, turn: Turn, form: forms.ActionForm) -> Reply:
+        """Log an action from the modal."""
+        request = await self.request(turn, "action", form.text)
+        reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
+        if not reply.error:
+            self.refresh_homes_later(turn, reply)
+        return reply
+
+    async def agenda_choices(self, turn: Turn) -> list[tuple[int, str]]:
+        """The agenda items the action modal offers."""
+        request = await self.request(turn, "action", "")
+        return await asyncio.to_thread(forms.agenda_choices, request, engine=self.engine)
+
+    # -- delivery ----------------------------------------------------------------------------
+
+    async def deliver(self, turn: Turn, reply: Reply, *, dm: bool = False) -> None:
+        """Send a reply where its visibility says; never raises.
+
+        Channel-wide replies are posted with chat.postMessage (a bot message whose
+        buttons can be updated later). If the bot is not in the channel, the reply
+        still reaches the channel through the response_url, and the caller is told
+        how to invite the bot. Replies for the caller go ephemeral.
+        """
+        try:
+            await self._deliver(turn, reply, dm=dm)
+        except Exception:
+            log.exception("could not deliver a reply to %s", turn.user_id)
+
+    async def _deliver(self, turn: Turn, reply: Reply, *, dm: bool) -> None:
+        text, blocks = render.fallback_text(reply), render.blocks(reply)
+        if dm and turn.channel_id:
+            try:
+                await turn.client.chat_postMessage(
+                    channel=turn.channel_id, text=text, blocks=blocks
+                )
+            except SlackApiError as err:
+                log.warning("DM reply failed: %s", error_code(err))
+            return
+        note: str | None = None
+        if reply.visibility == Visibility.CHANNEL and not reply.error and turn.channel_id:
+            try:
+                await turn.client.chat_postMessage(
+                    channel=turn.channel_id, text=text, blocks=blocks
+                )
+                return
+            except SlackApiError as err:
+                note = explain(err, reply.lang)
+                if turn.response_url and error_code(err) in NOT_A_MEMBER:
+                    await self.respond(turn.response_url, text, blocks, in_channel=True)
+                    await self.respond(turn.response_url, note, None)
+                    return
+        if note:
+            text = f"{note}\n\n{text}"
+            blocks = [_section(note), *blocks]
+        if turn.response_url:
+            await self.respond(turn.response_url, text, blocks)
+            return
+        if turn.channel_id:
+            try:
+                await turn.client.chat_postEphemeral(
+                    channel=turn.channel_id, user=turn.user_id, text=text, blocks=blocks
+                )
+                return
+            except SlackApiError as err:
+                note = explain(err, reply.lang)
+                text, blocks = f"{note}\n\n{text}", [_section(note), *blocks]
+        await self.dm_user(turn, text, blocks)
+
+    async def dm_user(self, turn: Turn, text: str, blocks: list[dict[str, Any]] | None) -> None:
+        """Write to the user in the app's own conversation with them."""
+        try:
+            await turn.client.chat_postMessage(channel=turn.user_id, text=text, blocks=blocks)
+        except SlackApiError as err:
+            log.warning("could not DM %s: %s", turn.user_id, error_code(err))
+
+    async def respond(
+        self,
+        url: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None,
+        *,
+        in_channel: bool = False,
+        replace_original: bool = False,
+    ) -> None:
+        """Answer through a response_url (ephemeral unless ``in_channel``)."""
+        payload: dict[str, Any] = {"text": text}
+        if blocks is not None:
+            payload["blocks"] = blocks
+        if replace_original:
+            payload["replace_original"] = True
+        else:
+            payload["response_type"] = "in_channel" if in_channel else "ephemeral"
+            payload["replace_original"] = False
+        response = await webhook_client(url).send_dict(payload)
+        if response.status_code != 200:
+            log.warning("response_url answered %s: %s", response.status_code, response.body[:200])
+
+    async def update_clicked(self, turn: Turn, reply: Reply, body: dict[str, Any]) -> None:
+        """After a button or date picker: change the clicked message (or home) in place."""
+        try:
+            container = body.get("container") or {}
+            view = body.get("view") or {}
+            if container.get("type") == "view" or view:
+                if reply.error:
+                    await self.dm_user(turn, render.fallback_text(reply), render.blocks(reply))
+                if view.get("type") == "home":
+                    await self.publish_home(turn)
+                return
+            if reply.error or not turn.response_url:
+                await self._deliver(replace(turn), _private(reply), dm=False)
+                return
+            original = (body.get("message") or {}).get("blocks") or []
+            new_blocks = render.replace_action(original, reply) if original else None
+            text = render.fallback_text(reply)
+            if new_blocks is None:
+                new_blocks = render.blocks(reply)
+            else:
+                text = (body.get("message") or {}).get("text") or text
+            await self.respond(turn.response_url, text, new_blocks, replace_original=True)
+        except Exception:
+            log.exception("could not update the clicked message")
+
+    # -- App Home ----------------------------------------------------------------------------
+
+    async def publish_home(self, turn: Turn) -> None:
+        """Publish the user's App Home ("Mina åtgärder"); best effort, never raises."""
+        try:
+            channels = await self._channels_of(turn)
+            request = await self.request(replace(turn, key=None, channel_id=None), "home", "")
+            reply = await asyncio.to_thread(
+                home.home_reply, request, engine=self.engine, channel_ids=channels
+            )
+            await turn.client.views_publish(user_id=turn.user_id, view=render.home_view(reply))
+        except SlackApiError as err:
+            log.warning("views.publish for %s failed: %s", turn.user_id, error_code(err))
+        except Exception:
+            log.exception("could not publish the home of %s", turn.user_id)
+
+    async def _channels_of(self, turn: Turn) -> list[str] | None:
+        try:
+            response = await turn.client.users_conversations(
+                user=turn.user_id, types="public_channel,private_channel", limit=200
+            )
+        except SlackApiError:
+            return None  # without channels:read we list every series instead
+        return [str(c.get("id")) for c in response.get("channels") or []]
+
+    def refresh_homes_later(self, turn: Turn, reply: Reply) -> None:
+        """Republish the homes of everyone whose actions the reply is about, in the background."""
+        numbers = sorted({ln.action_number for ln in reply.lines if ln.action_number is not None})
+        if numbers:
+            self.spawn(self._refresh_homes(turn, numbers))
+
+    async def _refresh_homes(self, turn: Turn, numbers: list[int]) -> None:
+        try:
+            users = await asyncio.to_thread(
+                home.stakeholders,
+                engine=self.engine,
+                platform=PLATFORM,
+                workspace=turn.team_id,
+                numbers=numbers,
+            )
+        except Exception:
+            log.warning("could not find whose homes to refresh", exc_info=True)
+            return
+        for user_id in users[:MAX_HOME_REFRESH]:
+            if user_id.startswith(("U", "W")):
+                await self.publish_home(replace(turn, user_id=user_id, user_name=""))
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run work after the current answer, keeping a reference until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def tracked(self, listener: Listener) -> Listener:
+        """Wrap a Bolt listener so :meth:`drain` can wait for it to finish its answer."""
+
+        @functools.wraps(listener)
+        async def run(*args: Any, **kwargs: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._working.add(task)
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._working.discard(task)
+
+        return run
+
+    async def drain(self) -> None:
+        """Wait until acknowledged work has answered and background work ended.
+
+        Used at shutdown (SIGTERM) and by tests, which then look at what Slack received.
+        """
+        me = asyncio.current_task()
+        while True:
+            pending = [t for t in (*self._working, *self._background) if t is not me]
+            if not pending:
+                return
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def _private(reply: Reply) -> Reply:
+    return replace(reply, visibility=Visibility.CALLER)
+
+
+def _changes_actions(command: str, text: str) -> bool:
+    if registry.canonical_command(command) != "action":
+        return False
+    sub = registry.find("action", text.strip().split(" ", 1)[0]) if text.strip() else None
+    return sub is not None and sub.name in CHANGES_ACTIONS
+
+
+def is_duplicate(reply: Reply) -> bool:
+    """Tell whether a reply only says the delivery was already handled."""
+    return reply.headline == t(reply.lang, "duplicate_delivery")
+
+
+Listener = Callable[..., Coroutine[Any, Any, None]]

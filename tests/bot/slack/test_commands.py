@@ -1,0 +1,192 @@
+"""Slash commands, mentions and DMs over real HTTP, signed as Slack signs them."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from bot.settings import Settings
+from bot.web import create_app
+from storage.db import make_engine
+from tests.bot.slack.conftest import SECRET, SlackHarness, sign
+from tests.bot.slack.helpers import slack_actions, slack_people
+
+
+async def test_action_add_is_acked_fast_and_answers_with_the_new_id(slack: SlackHarness) -> None:
+    answer = await slack.command("/action", "add Ring Anna <@U0LISA> senast 2026-12-05")
+
+    assert answer.status == 200
+    assert answer.seconds < 3
+    [response] = await slack.stub.wait_for("response_url")
+    assert "#1" in response.args["text"]
+    assert "Lisa Andersson" in response.args["text"]
+    assert response.args["response_type"] == "ephemeral"
+    assert response.args["blocks"][0]["type"] == "section"
+    asked = {c.args["user"] for c in slack.stub.of("users.info")}
+    assert asked == {"U0SEK", "U0LISA"}
+    assert all(
+        c.args["include_locale"] in ("1", "true", "True") for c in slack.stub.of("users.info")
+    )
+    [action] = slack_actions(slack.engine)
+    assert action["text"] == "Ring Anna"
+    assert action["due_date"] == "2026-12-05"
+    assert [o["name"] for o in action["owners"]] == ["Lisa Andersson"]
+    people = slack_people(slack.engine)
+    assert people["U0LISA"]["locale"] == "sv-SE"
+    assert people["U0LISA"]["timezone"] == "Europe/Stockholm"
+
+
+async def test_action_list_lists_what_was_added(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Ring Anna <@U0SEK> senast 2026-12-05")
+    await slack.command("/action", "list", response="list")
+
+    listing = [c for c in slack.stub.of("response_url") if c.args["_name"] == "list"]
+    assert "#1 Ring Anna" in listing[0].args["text"]
+    # Buttons come with the list: Klar runs "action done #1".
+    elements = [
+        e for b in listing[0].args["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert {
+        "run_command:action done #1",
+        "pick_date:action due #1",
+        "open_note:action note #1",
+    } <= {e["action_id"] for e in elements}
+
+
+async def test_profiles_are_cached_not_asked_again(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Ett <@U0LISA>")
+    await slack.command("/action", "add Två <@U0LISA>")
+
+    assert len(slack.stub.of("users.info")) == 2  # the caller and Lisa, once each
+
+
+async def test_english_locale_gets_english(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Call Anna by 2026-12-05", user="U0JOHN")
+
+    [response] = await slack.stub.wait_for("response_url")
+    assert "Action #1 logged" in response.args["text"]
+
+
+async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0SEK",
+        "text": "<@UBOT> action add Boka lokal",
+        "ts": "1790000000.000100",
+        "channel": "CKC",
+        "event_ts": "1790000000.000100",
+    }
+    first = await slack.event(event, event_id="Ev0MENTION1")
+    retried = await slack.event(event, event_id="Ev0MENTION1", retry=1)
+
+    assert first.status == 200 and retried.status == 200
+    assert [a["text"] for a in slack_actions(slack.engine)] == ["Boka lokal"]
+    # Answered once, to the caller (no meeting runs in the channel).
+    [answer] = slack.stub.of("chat.postEphemeral")
+    assert answer.args["channel"] == "CKC" and answer.args["user"] == "U0SEK"
+    assert "#1" in answer.args["text"]
+
+
+async def test_direct_message_runs_the_command(slack: SlackHarness) -> None:
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0SEK",
+        "text": "åtgärd ny Skriv protokoll",
+        "ts": "1790000000.000200",
+        "channel": "D0SEK",
+        "event_ts": "1790000000.000200",
+    }
+    await slack.event(event, event_id="Ev0DM1")
+    # The bot's own messages come back as events too; they must be ignored.
+    await slack.event({**event, "bot_id": "BBOT", "user": "UBOT"}, event_id="Ev0DM2")
+
+    [posted] = slack.stub.of("chat.postMessage")
+    assert posted.args["channel"] == "D0SEK"
+    assert "#1" in posted.args["text"]
+    assert [a["text"] for a in slack_actions(slack.engine)] == ["Skriv protokoll"]
+
+
+async def test_forged_signature_is_refused_and_nothing_stored(slack: SlackHarness) -> None:
+    body = slack.command_body("/action", "add Förfalskad")
+    answer = await slack.post(
+        body, "application/x-www-form-urlencoded", signed=sign(body, secret="wrong-secret")
+    )
+
+    assert answer.status == 401
+    assert slack_actions(slack.engine) == []
+    assert slack.stub.calls == []
+
+
+async def test_stale_timestamp_is_refused_and_nothing_stored(slack: SlackHarness) -> None:
+    body = slack.command_body("/action", "add Gammal")
+    old = int(time.time()) - 6 * 60
+    answer = await slack.post(
+        body, "application/x-www-form-urlencoded", signed=sign(body, secret=SECRET, timestamp=old)
+    )
+
+    assert answer.status == 401
+    assert slack_actions(slack.engine) == []
+
+
+async def test_bad_input_is_a_short_message_not_a_traceback(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Ring Anna senast 2020-01-01")
+
+    [response] = await slack.stub.wait_for("response_url")
+    assert "redan passerat" in response.args["text"]
+    assert "Traceback" not in response.args["text"]
+    assert slack_actions(slack.engine) == []
+
+
+async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness) -> None:
+    slack.stub.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0SEK",
+        "text": "action add Ring",
+        "ts": "1790000000.000300",
+        "channel": "D0SEK",
+        "event_ts": "1790000000.000300",
+    }
+    await slack.event(event, event_id="Ev0RATE")
+
+    posts = slack.stub.of("chat.postMessage")
+    assert len(posts) == 2  # the 429, then the retry that got through
+    assert len(slack_actions(slack.engine)) == 1
+
+
+async def test_not_in_channel_tells_the_caller_how_to_invite_the_bot(slack: SlackHarness) -> None:
+    await slack.command("/meeting", "new KC-möte 2026-11-23 08:30-12:00 Stadshuset")
+    slack.stub.fail("chat.postMessage", error="not_in_channel", times=5)
+    await slack.command("/meeting", "start", response="start")
+
+    answers = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "start"]
+    hint = [a for a in answers if "/invite @Mötesbot" in a["text"]]
+    assert hint and hint[0]["response_type"] == "ephemeral"
+    # The channel still gets the news, through the response_url.
+    assert any(a["response_type"] == "in_channel" for a in answers)
+
+
+async def test_healthz_is_200_with_the_database(slack: SlackHarness) -> None:
+    async with slack.http.get(f"http://127.0.0.1:{slack.server.port}/healthz") as resp:
+        assert resp.status == 200
+
+
+async def test_healthz_is_503_without_the_database(tmp_path: Path) -> None:
+    dead = make_engine(f"sqlite:///{tmp_path}/missing-dir/motesbot.db")
+    app = create_app(Settings(), dead, [])
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    try:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{server.port}/healthz") as resp,
+        ):
+            assert resp.status == 503
+    finally:
+        await server.close()
+        dead.dispose()
