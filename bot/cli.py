@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bot import runtime
+from bot import runtime, schedule_cli
 from bot.console.adapter import run_shell
 from bot.settings import load
 from storage import backup
@@ -129,6 +129,10 @@ def import_(
             err_console.print(f"[red]{path}: {err}. Ingenting importerades.[/red]")
             raise typer.Exit(2) from err
         Console().print(f"{path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+app.command()(schedule_cli.tick)
+app.command()(schedule_cli.digest)
 
 
 def main() -> None:

@@ -411,3 +411,23 @@ class CalendarToken(SQLModel, table=True):
     target_id: int
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# --- Scheduler (issue 4): which dates of a series' rule have become meetings ---------------------
+
+
+class SeriesOccurrence(SQLModel, table=True):
+    """One date of a series' recurrence rule that was turned into a meeting.
+
+    Kept even when the meeting is later moved or cancelled, so extending the
+    planning horizon never recreates an occurrence someone moved away.
+    """
+
+    __tablename__ = "series_occurrence"
+    __table_args__ = (UniqueConstraint("series_id", "occurrence_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id")
+    occurrence_date: date
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    created_at: datetime
