@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
 
-from bot import runtime
+from bot import runtime, schedule_cli
 from bot.console.adapter import run_shell
 from bot.settings import Settings, load
 from storage import backup
@@ -151,6 +151,10 @@ def import_(
             err_console.print(f"[red]{path}: {err}. Ingenting importerades.[/red]")
             raise typer.Exit(2) from err
         Console().print(f"{path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+app.command()(schedule_cli.tick)
+app.command()(schedule_cli.digest)
 
 
 def main() -> None:
