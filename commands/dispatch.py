@@ -13,6 +13,7 @@ from commands import action as _action  # noqa: F401
 from commands import agenda as _agenda  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
+from commands import minutes as _minutes  # noqa: F401
 from commands import registry
 from commands.context import Ctx, zone
 from commands.errors import CommandError

@@ -281,23 +281,48 @@ def name_key(name: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
-def _next_item_number(prev: tuple[int, int] | None, major: int, minor: int | None) -> bool:
-    """Accept a numbered line as the next item only if numbering moves forward."""
-    if prev is None:
-        return True
-    pmaj, pmin = prev
-    if minor is None:
-        return major > pmaj
-    if major == pmaj:
-        return minor > pmin
-    return major > pmaj
+def _follows(prev: tuple[int, int], key: tuple[int, int]) -> bool:
+    """True when key is the very next number after prev (3 → 4, 3 → 3.1, 3.2 → 3.3, 3.2 → 4)."""
+    (pmaj, pmin), (maj, mnr) = prev, key
+    return (maj == pmaj and mnr == pmin + 1) or (maj == pmaj + 1 and mnr == 0)
+
+
+def _numbering_chain(
+    candidates: list[tuple[int, str, str, tuple[int, int], bool]],
+) -> list[tuple[int, str, str, tuple[int, int], bool]]:
+    """Pick the numbered lines that are the agenda: the best strictly rising chain.
+
+    Numbered lists inside an item's text ("1. Resor", "2. Konsulter") also look like
+    items; the agenda is the longest rising sequence, preferring headings marked with
+    ``#`` and numbers that follow each other without gaps.
+    """
+    n = len(candidates)
+    if n == 0:
+        return []
+    score = [0.0] * n
+    back = [-1] * n
+    for j, (_, _, _, key, hashed) in enumerate(candidates):
+        weight = 2.0 if hashed else 1.0
+        score[j] = weight + (0.5 if key in ((1, 0), (0, 0)) else 0.0)
+        for i in range(j):
+            prev = candidates[i][3]
+            if prev < key:
+                value = score[i] + weight + (0.5 if _follows(prev, key) else 0.0)
+                if value > score[j]:
+                    score[j], back[j] = value, i
+    best = max(range(n), key=lambda k: (score[k], -k))
+    chain = []
+    while best != -1:
+        chain.append(candidates[best])
+        best = back[best]
+    return chain[::-1]
 
 
 class _Reader:
     """A small state machine over the lines of one file."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.meeting = ParsedMeeting()
         self.known: set[str] = set()
 
@@ -428,18 +453,13 @@ class _Reader:
     # -- items --------------------------------------------------------------
     def run(self) -> ParsedMeeting:
         lines = self.lines
-        first_item = None
-        prev: tuple[int, int] | None = None
-        starts: list[tuple[int, str, str]] = []
+        candidates = []
         for i, raw in enumerate(lines):
-            found = self._item_start(raw, prev)
-            if found is None:
-                continue
-            number, title, key = found
-            if first_item is None:
-                first_item = i
-            starts.append((i, number, title))
-            prev = key
+            found = self._item_start(raw)
+            if found is not None:
+                candidates.append((i, *found, raw.lstrip().startswith("#")))
+        starts = [(i, number, title) for i, number, title, _, _ in _numbering_chain(candidates)]
+        first_item = starts[0][0] if starts else None
         self.header(lines[: first_item if first_item is not None else len(lines)])
         for n, (i, number, title) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
@@ -452,9 +472,7 @@ class _Reader:
             self.meeting.warnings.append("Hittade inga numrerade punkter.")
         return self.meeting
 
-    def _item_start(
-        self, raw: str, prev: tuple[int, int] | None
-    ) -> tuple[str, str, tuple[int, int]] | None:
+    def _item_start(self, raw: str) -> tuple[str, str, tuple[int, int]] | None:
         s = raw.strip()
         m = _ITEM_RE.match(s)
         if not m or "\t" in raw:
@@ -462,10 +480,6 @@ class _Reader:
         major, minor = int(m.group(1)), m.group(2)
         title = clean(m.group(3))
         if not title or _FILE_EXT_RE.search(title) or _DATE_RE.match(title):
-            return None
-        # "3.1." and "3. Title" both have the dot after the number; "2.4 miljoner" would
-        # need the numbering to move forward to count.
-        if not _next_item_number(prev, major, int(minor) if minor else None):
             return None
         number = f"{major}.{int(minor)}" if minor else str(major)
         return number, title, (major, int(minor) if minor else 0)
