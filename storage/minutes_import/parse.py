@@ -308,9 +308,11 @@ def _numbering_chain(
             prev = candidates[i][3]
             if prev < key:
                 value = score[i] + weight + (0.5 if _follows(prev, key) else 0.0)
-                if value > score[j]:
+                # On a tie the later line wins: a numbered list inside an item comes
+                # before the real heading with the same number.
+                if value >= score[j]:
                     score[j], back[j] = value, i
-    best = max(range(n), key=lambda k: (score[k], -k))
+    best = max(range(n), key=lambda k: (score[k], k))
     chain = []
     while best != -1:
         chain.append(candidates[best])
