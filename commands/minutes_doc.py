@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -106,7 +107,9 @@ class MinutesDoc:
 
     def filename(self, ext: str) -> str:
         """ "minnesanteckningar-kc-mote-2017-05-10.md"."""
-        base = re.sub(r"[^a-z0-9]+", "-", (self.series or "mote").casefold()).strip("-")
+        folded = unicodedata.normalize("NFKD", (self.series or "mote").casefold())
+        ascii_name = "".join(ch for ch in folded if not unicodedata.combining(ch))
+        base = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
         return f"minnesanteckningar-{base or 'mote'}-{self.day}.{ext}"
 
 
