@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 NOT_GIVEN = "ej angivet"
+_NOT_GIVEN = frozenset(
+    {"ej angivet", "ej angiven", "ej angivna", "inte angivet", "saknas", "-", "–"}
+)
 
 _DATE = r"\d{4}-\d{2}-\d{2}"
 _DATE_RE = re.compile(rf"^{_DATE}$")
 _DATE_ANY_RE = re.compile(rf"\b({_DATE})\b")
-_DUE_OWNER_RE = re.compile(rf"^({_DATE}|ej angivet)\s+(.+)$", re.IGNORECASE)
+_DUE_OWNER_RE = re.compile(rf"^({_DATE}|ej angiven?t?)\s+(.+)$", re.IGNORECASE)
 _NOTE_RE = re.compile(rf"^({_DATE})\s*(?::|\s[-–]\s)\s*(.+)$")
 _INLINE_ACTION_RE = re.compile(
     rf"^(.+?)\s+({_DATE}|ej angivet)\s+(\*\*.+\*\*|<b>.+</b>)\s*$", re.IGNORECASE
@@ -32,6 +35,9 @@ _INLINE_ACTION_RE = re.compile(
 _ITEM_RE = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.(?:([1-9]\d?)\.?)?\s+(\S.*)$")
 _SPAN_RE = re.compile(
     r"^(?:kl\.?\s*)?(\d{1,2})[:.]?(\d{2})\s*[-–—]\s*(\d{1,2})[:.]?(\d{2})$", re.IGNORECASE
+)
+_SPAN_ANY_RE = re.compile(
+    r"(?<![\d-])(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})(?![\d-])"
 )
 _FILE_EXT_RE = re.compile(
     r"\.(pdf|docx?|pptx?|xlsx?|odt|ods|odp|txt|rtf|png|jpe?g|gif|zip|msg|csv)\s*$", re.IGNORECASE
@@ -211,7 +217,7 @@ def parse_day(text: str) -> date | None:
 def _due(text: str) -> tuple[bool, date | None]:
     """(is this a due-date cell, the date or None for "Ej angivet"/empty)."""
     s = clean(text)
-    if s.casefold() == NOT_GIVEN or s in ("", "-"):
+    if s.casefold() in _NOT_GIVEN or not s:
         return True, None
     if _DATE_RE.match(s):
         try:
@@ -223,7 +229,7 @@ def _due(text: str) -> tuple[bool, date | None]:
 
 def _owner(text: str) -> str | None:
     s = clean(text)
-    return None if not s or s.casefold() == NOT_GIVEN or s == "-" else s
+    return None if not s or s.casefold() in _NOT_GIVEN else s
 
 
 def _heading(line: str) -> str | None:
@@ -383,10 +389,17 @@ class _Reader:
                 continue
             day = parse_day(text)
             if day is not None and m.day is None and len(text) < 80:
+                # "2020-02-06", "Tors, 6 Feb, 2020 08:30 - 12:00", "## KCmöte 2017-05-10 …"
                 m.day = day
                 section = None
+                both = _SPAN_ANY_RE.search(text)
+                if both is not None and m.start is None:
+                    h1, m1, h2, m2 = (int(g) for g in both.groups())
+                    if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60:
+                        m.start, m.end = time(h1, m1), time(h2, m2)
+                        want = "place"
                 continue
-            if section is not None:
+            if section is not None and not text[0].isdigit():
                 self._people(section, text)
                 continue
             if m.title is None and not m.participants:
@@ -519,6 +532,18 @@ class _Reader:
             if label.strip().casefold() in ("bilagor", "bilaga") and sep and value.strip():
                 item.attachments.extend(split_attachments(value.strip()))
                 continue
+            # "Beslut: …", "Anteckningar: …", "Åtgärd: …" open their section inline.
+            lab = label.strip().casefold()
+            if sep and value.strip() and lab in _HEADINGS and lab not in ("föredragande",):
+                opened = _HEADINGS[lab]
+                if opened == "actions" and section != "actions":
+                    section = "actions"
+                    actions.begin()
+                elif opened != "actions":
+                    section = opened
+                    decision_open = False
+                    raw = value.strip()
+                    text = clean(raw)
             if section == "actions":
                 actions.line(raw, lines[idx + 1 :])
                 continue
@@ -579,6 +604,28 @@ class _ActionBlock:
             self.known.add(name_key(owner))
         return action
 
+    def _labelled(self, label: str, value: str) -> None:
+        """ "Åtgärd: …", "Slutdatum: …", "Ansvarig: …" one per line."""
+        if label.startswith("åtgärd"):
+            if value:
+                self._add(value)
+                self.state = "want_due"
+            return
+        if self.current is None:
+            self.warnings.append(f"Punkt {self.item.number}: {label} utan åtgärd")
+            return
+        if label == "slutdatum":
+            is_due, due = _due(value)
+            if not is_due:
+                self.warnings.append(f"Punkt {self.item.number}: okänt slutdatum {value!r}")
+            self.current.due = due
+            self.state = "want_owner"
+            return
+        self.current.owner = _owner(value)
+        if self.current.owner:
+            self.known.add(name_key(self.current.owner))
+        self.state = "done"
+
     def _peek(self, rest: list[str]) -> str | None:
         for raw in rest:
             if raw.strip():
@@ -601,6 +648,11 @@ class _ActionBlock:
             self.state = "done"
             return
         if not text:
+            return
+        label, sep, value = text.partition(":")
+        lab = label.strip().casefold()
+        if sep and lab in ("åtgärd", "åtgärder", "slutdatum", "ansvarig", "ansvariga"):
+            self._labelled(lab, value.strip())
             return
         note = _NOTE_RE.match(text)
         if note:

@@ -59,10 +59,10 @@ def test_import_twice_changes_nothing(db: str) -> None:
     assert first.exit_code == 0, first.output
     assert "nytt möte" in first.output
     counts = (_count(db, Meeting), _count(db, Action), _count(db, Decision))
-    assert counts == (4, 57 + 5 + 11 + 7, 20 + 8 + 3 + 3)
+    assert counts == (5, 57 + 5 + 11 + 7 + 3, 20 + 8 + 3 + 3 + 2)
     second = runner.invoke(app, ["import", *files, "--series", "KC-möte"])
     assert second.exit_code == 0, second.output
-    assert second.output.count("fanns redan") == 4
+    assert second.output.count("fanns redan") == 5
     assert (_count(db, Meeting), _count(db, Action), _count(db, Decision)) == counts
 
 

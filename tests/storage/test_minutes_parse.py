@@ -274,3 +274,25 @@ def test_format_detection() -> None:
     assert looks_like_minutes("Möte\n\n1. Öppning\n")
     assert not looks_like_minutes('{"schema_version": 1}')
     assert not looks_like_minutes("bara text")
+
+
+def test_labelled_fields_and_a_date_line_with_the_time() -> None:
+    m = _fixture("labels-2021-03-10.txt")
+    assert (m.day, m.start, m.end) == (date(2021, 3, 10), time(9), time(15))
+    assert m.place == "Teams (digitalt möte)"
+    assert [i.number for i in m.items] == ["1", "2", "3", "3.1", "4"]
+    assert _actions(m) == [
+        ("2", "Informera personalen om vaccinationsplanen", date(2021, 3, 20), "Anna Berg"),
+        ("2", "Ta fram kommunikationsplan", None, "Kansliet"),
+        ("3.1", "Skicka kallelse", date(2021, 4, 1), None),
+    ]
+    assert [n.text for n in m.items[1].actions[1].notes] == ["Utkast klart."]
+    assert _decisions(m) == {
+        "2": ["Kommunchefsgruppen beslutar att ställa sig bakom planen."],
+        "3.1": ["Nästa möte hålls digitalt."],
+    }
+    item2 = m.items[1]
+    assert item2.presenter == "Eva Ek, Region Västerbotten"
+    assert item2.description == ["Läget för vaccinationerna i regionen."]
+    assert item2.notes == ["Vaccinationerna går enligt plan."]
+    assert m.warnings == []
