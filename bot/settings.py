@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     default_language: str = "sv"
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
     motesbot_now: str | None = None
+    # Where users reach the bot's web server (calendar feed links); commands read PUBLIC_URL.
+    public_url: str = "http://localhost:3000"
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -13,6 +13,7 @@ from commands import action as _action  # noqa: F401
 from commands import agenda as _agenda  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
+from commands import minutes as _minutes  # noqa: F401
 from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
