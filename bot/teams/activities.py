@@ -46,7 +46,7 @@ def tenant_id(activity: Activity) -> str:
 
 
 def conversation_type(activity: Activity) -> str:
-    """"personal", "channel" or "groupChat" (personal when Teams does not say)."""
+    """ "personal", "channel" or "groupChat" (personal when Teams does not say)."""
     kind = activity.conversation.conversation_type if activity.conversation else None
     return str(kind or "personal")
 
@@ -93,6 +93,12 @@ def command_text(activity: Activity, *, bot_ids: set[str]) -> CommandText:
         if not person_id:
             continue
         name = mentioned.name or _TAG_RE.sub("", markup)
+        earlier = mentions.get(person_id)
+        if earlier is not None and name not in earlier.name:
+            # Split mentions ("<at>Lisa</at> <at>Berg</at>") may each carry part of the name.
+            name = f"{earlier.name} {name}"
+        elif earlier is not None:
+            name = earlier.name
         mentions[person_id] = UserRef(platform_id=person_id, name=name)
         text = text.replace(markup, f" <@{person_id}> ")
     # Teams may send HTML-ish text (entities, <p>, <br>); commands are plain words.

@@ -49,7 +49,7 @@ from commands.dispatch import handle
 from commands.i18n import lang_of, t
 from commands.reply import Line, Reply
 from commands.request import Request
-from storage import conversation_refs
+from storage import conversation_refs, people
 from storage.db import transaction
 from storage.workspaces import get_or_create_workspace
 
@@ -115,7 +115,9 @@ def ref_target(activity: Activity) -> tuple[str, str] | None:
     return (conversation_refs.CHANNEL, key) if key else None
 
 
-def remember(engine: Engine, activity: Activity, identity: ClaimsIdentity | None, at: datetime) -> None:
+def remember(
+    engine: Engine, activity: Activity, identity: ClaimsIdentity | None, at: datetime
+) -> None:
     """Store (or refresh) the conversation reference of an incoming activity."""
     target = ref_target(activity)
     if target is None or not activity.service_url:
@@ -134,6 +136,17 @@ def remember(engine: Engine, activity: Activity, identity: ClaimsIdentity | None
             reference=stored_reference(activity, identity),
             at=at,
         )
+        if kind == conversation_refs.PERSONAL:
+            # Whoever installs the app personally is someone we can remind.
+            user = user_ref(activity)
+            people.upsert_chat_user(
+                session,
+                workspace_id=ws.id,
+                platform_user_id=key,
+                display_name=user.name,
+                locale=user.locale,
+                at=at,
+            )
 
 
 class TeamsBot:
@@ -220,8 +233,10 @@ class TeamsBot:
             return  # someone else joined a team we are in
         await self._remember(context)
         lang = lang_of(activity.locale)
-        key = "teams_welcome_personal" if conversation_type(activity) == "personal" else (
-            "teams_welcome_team"
+        key = (
+            "teams_welcome_personal"
+            if conversation_type(activity) == "personal"
+            else ("teams_welcome_team")
         )
         welcome = Reply(t(lang, "teams_welcome_title"), (Line(t(lang, key)),), lang=lang)
         await context.send_activity(message_activity(welcome))

@@ -35,7 +35,9 @@ def _text_block(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text[:MAX_TEXT], "wrap": True, **extra}
 
 
-def _execute(title: str, verb: str, data: dict[str, str], *, primary: bool = False) -> dict[str, Any]:
+def _execute(
+    title: str, verb: str, data: dict[str, str], *, primary: bool = False
+) -> dict[str, Any]:
     action: dict[str, Any] = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
     if primary:
         action["style"] = "positive"
@@ -50,9 +52,7 @@ def button_action(button: Button, *, lang: str, input_id: str) -> dict[str, Any]
     because Teams merges every input of the card into the action's data).
     """
     if button.kind == ButtonKind.RUN:
-        return _execute(
-            button.label, VERB_RUN, {"command": button.command}, primary=button.primary
-        )
+        return _execute(button.label, VERB_RUN, {"command": button.command}, primary=button.primary)
     if button.kind == ButtonKind.PICK_DATE:
         field: dict[str, Any] = {
             "type": "Input.Date",
@@ -87,7 +87,8 @@ def _line_items(line: Line, *, lang: str, index: int) -> list[dict[str, Any]]:
     items = [_text_block(line.text, spacing="Small")]
     if line.buttons:
         actions = [
-            button_action(b, lang=lang, input_id=f"in{index}_{n}") for n, b in enumerate(line.buttons)
+            button_action(b, lang=lang, input_id=f"in{index}_{n}")
+            for n, b in enumerate(line.buttons)
         ]
         items.append({"type": "ActionSet", "actions": actions})
     return items

@@ -34,7 +34,9 @@ log = logging.getLogger("motesbot.teams")
 PERMANENT_STATUSES = frozenset({400, 403, 404})
 
 
-def unreachable_people(session: Session, /, *, workspace: Workspace, people: Iterable[Person]) -> list[Person]:
+def unreachable_people(
+    session: Session, /, *, workspace: Workspace, people: Iterable[Person]
+) -> list[Person]:
     """The people of a Teams workspace we cannot DM yet (no personal conversation stored)."""
     if workspace.platform != PLATFORM or workspace.id is None:
         return []
@@ -79,7 +81,9 @@ class TeamsMessenger:
         """
         stored = None
         if person.platform_user_id:
-            stored = await self._load(workspace, conversation_refs.PERSONAL, person.platform_user_id)
+            stored = await self._load(
+                workspace, conversation_refs.PERSONAL, person.platform_user_id
+            )
         if stored is None:
             raise DeliveryError(
                 t(workspace.language, "teams_unreachable_person", name=person.display_name),
@@ -124,7 +128,7 @@ class TeamsMessenger:
             # The continuation event has an id of its own; replying to it would
             # thread the message under nothing. A proactive message is a new post.
             for activity in activities:
-                activity.reply_to_id = None
+                activity.reply_to_id = None  # type: ignore[assignment]
             return await next_send()
 
         async def callback(context: TurnContext) -> None:

@@ -34,7 +34,7 @@ def messages_handler(bot: TeamsBot) -> Handler:
         response = await start_agent_process(request, bot.app, bot.adapter)
         return response if response is not None else web.Response(status=202)
 
-    validated: Handler = jwt_authorization_decorator(process)
+    validated: Handler = jwt_authorization_decorator(process)  # type: ignore[no-untyped-call]
 
     async def handler(request: web.Request) -> web.StreamResponse:
         try:

@@ -143,17 +143,19 @@ class Teams:
 
     def install_personal(self, user: TeamsUser) -> dict[str, Any]:
         """The conversationUpdate Teams sends when a user adds the app for themselves."""
-        return self.activity(
-            "conversationUpdate", user, self.personal(user), membersAdded=[BOT]
-        )
+        return self.activity("conversationUpdate", user, self.personal(user), membersAdded=[BOT])
 
     def install_team(self, user: TeamsUser) -> dict[str, Any]:
         """The conversationUpdate Teams sends when the app is added to a team."""
         return self.activity(
             "conversationUpdate",
             user,
-            {"conversationType": "channel", "tenantId": TENANT, "isGroup": True,
-             "id": "19:kc-channel@thread.tacv2"},
+            {
+                "conversationType": "channel",
+                "tenantId": TENANT,
+                "isGroup": True,
+                "id": "19:kc-channel@thread.tacv2",
+            },
             membersAdded=[BOT],
         )
 
@@ -177,7 +179,12 @@ class Teams:
             name="adaptiveCard/action",
             replyToId="stub-1",
             value={
-                "action": {"type": "Action.Execute", "id": "", "verb": action["verb"], "data": data},
+                "action": {
+                    "type": "Action.Execute",
+                    "id": "",
+                    "verb": action["verb"],
+                    "data": data,
+                },
                 "trigger": "manual",
             },
         )
@@ -208,9 +215,7 @@ def make_settings(engine: Engine) -> Settings:
 
 
 @pytest.fixture
-async def teams(
-    sqlite_engine: Engine, stub: tuple[ConnectorStub, str]
-) -> AsyncIterator[Teams]:
+async def teams(sqlite_engine: Engine, stub: tuple[ConnectorStub, str]) -> AsyncIterator[Teams]:
     """Our web app with Teams in anonymous mode, talking to the connector stub."""
     connector, service_url = stub
     config = load_teams_config({"TEAMS_ANONYMOUS": "true"})
