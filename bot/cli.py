@@ -14,6 +14,8 @@ from rich.console import Console
 from bot import runtime
 from bot.console.adapter import run_shell
 from bot.settings import load
+from bot.teams import run as teams_run
+from bot.teams.cli import teams_app
 from storage import backup
 from storage.db import transaction
 
@@ -24,6 +26,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(teams_app, name="teams")
 err_console = Console(stderr=True)
 
 
@@ -41,6 +44,8 @@ def _engine(migrate: bool = True):  # type: ignore[no-untyped-def]
 def run() -> None:
     """Run the bot: Slack or Teams when configured, else the console on SQLite."""
     settings, engine = _engine()
+    if teams_run.run_if_configured(settings, engine):
+        return
     _console(engine, settings.now, user=None, channel="kc")
 
 

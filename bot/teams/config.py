@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from dotenv import dotenv_values
-from microsoft_agents.activity import load_configuration_from_env
 
 log = logging.getLogger("motesbot.teams")
 
@@ -84,6 +83,8 @@ def load_teams_config(env: Mapping[str, str] | None = None) -> TeamsConfig | Non
             "behövs också (se docs/teams.md)."
         )
     sdk_env = {k: v for k, v in values.items() if k.startswith(("CONNECTIONS__", "CONNECTIONSMAP"))}
+    from microsoft_agents.activity import load_configuration_from_env  # heavy; only when needed
+
     sdk = load_configuration_from_env(sdk_env)
     return TeamsConfig(anonymous=False, client_id=client_id, sdk=sdk)
 
