@@ -17,6 +17,8 @@ from sqlalchemy.engine import Engine
 from bot import minutes_cli, runtime, schedule_cli
 from bot.console.adapter import run_shell
 from bot.settings import Settings, load
+from bot.teams import run as teams_run
+from bot.teams.cli import teams_app
 from storage import backup
 from storage.db import transaction
 
@@ -27,6 +29,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(teams_app, name="teams")
 err_console = Console(stderr=True)
 
 
@@ -48,6 +51,8 @@ def run() -> None:
         from bot.slack.run import run_slack
 
         run_slack(settings, engine)
+        return
+    if teams_run.run_if_configured(settings, engine):
         return
     _console(engine, settings.now, user=None, channel="kc")
 

@@ -1,0 +1,278 @@
+"""The Teams agent: the SDK's AgentApplication wired to our command language and register."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from datetime import datetime
+from http import HTTPStatus
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    ContentTypes,
+    ConversationUpdateTypes,
+)
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    CardFactory,
+    MemoryStorage,
+    TurnContext,
+    TurnState,
+)
+from microsoft_agents.hosting.core.app.proactive import Conversation
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, ClaimsIdentity
+from microsoft_agents.hosting.msteams import TeamsAgentExtension
+from sqlalchemy.engine import Engine
+
+from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
+from bot.teams.activities import (
+    PLATFORM,
+    bot_ids,
+    channel_key,
+    command_text,
+    conversation_type,
+    tenant_id,
+    user_ref,
+)
+from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text
+from bot.teams.config import TeamsConfig
+from commands.dispatch import handle
+from commands.i18n import lang_of, t
+from commands.reply import Line, Reply
+from commands.request import Request
+from storage import conversation_refs, people
+from storage.db import transaction
+from storage.workspaces import get_or_create_workspace
+
+log = logging.getLogger("motesbot.teams")
+
+
+def message_activity(reply: Reply) -> Activity:
+    """A reply as a Teams message: the card, with the plain text as the activity text."""
+    return Activity(
+        type=ActivityTypes.message,
+        text=fallback_text(reply),
+        text_format="plain",
+        attachments=[CardFactory.adaptive_card(card(reply))],
+    )
+
+
+def card_response(reply: Reply) -> AdaptiveCardInvokeResponse:
+    """The invoke answer that replaces the clicked card with the reply's card."""
+    return AdaptiveCardInvokeResponse(
+        status_code=HTTPStatus.OK, type=ContentTypes.adaptive_card, value=card(reply)
+    )
+
+
+def toast_response(text: str) -> AdaptiveCardInvokeResponse:
+    """The invoke answer that leaves the card as it is and shows a short message."""
+    return AdaptiveCardInvokeResponse(
+        status_code=HTTPStatus.OK, type=ContentTypes.message, value=text
+    )
+
+
+def idempotency_key(activity: Activity) -> str | None:
+    """The activity id, made unique across conversations (Teams ids are per conversation)."""
+    if not activity.id:
+        return None
+    conversation = activity.conversation.id if activity.conversation else ""
+    digest = hashlib.sha256(conversation.encode()).hexdigest()[:16]
+    return f"{activity.id[:150]}@{digest}"
+
+
+def stored_reference(activity: Activity, identity: ClaimsIdentity | None) -> dict[str, Any]:
+    """What we keep to write to this conversation later (the SDK's Conversation as JSON).
+
+    Channel references point at the channel itself, not the thread, and no
+    reference points at an activity: a proactive message starts a new post.
+    """
+    reference = activity.get_conversation_reference()
+    reference.activity_id = None
+    if conversation_type(activity) == "channel" and reference.conversation is not None:
+        reference.conversation = reference.conversation.model_copy(
+            update={"id": channel_key(activity)}
+        )
+    conversation = Conversation(identity or {}, reference)
+    return conversation.store_item_to_json()
+
+
+def ref_target(activity: Activity) -> tuple[str, str] | None:
+    """(kind, key) under which this conversation is stored, or None."""
+    if conversation_type(activity) == "personal":
+        sender = activity.from_property
+        key = (sender.aad_object_id or sender.id) if sender else None
+        return (conversation_refs.PERSONAL, key) if key else None
+    key = channel_key(activity)
+    return (conversation_refs.CHANNEL, key) if key else None
+
+
+def remember(
+    engine: Engine, activity: Activity, identity: ClaimsIdentity | None, at: datetime
+) -> None:
+    """Store (or refresh) the conversation reference of an incoming activity."""
+    target = ref_target(activity)
+    if target is None or not activity.service_url:
+        return
+    kind, key = target
+    with transaction(engine) as session:
+        ws = get_or_create_workspace(
+            session, platform=PLATFORM, external_id=tenant_id(activity), at=at
+        )
+        assert ws.id is not None
+        conversation_refs.save_ref(
+            session,
+            workspace_id=ws.id,
+            kind=kind,
+            key=key,
+            reference=stored_reference(activity, identity),
+            at=at,
+        )
+        if kind == conversation_refs.PERSONAL:
+            # Whoever installs the app personally is someone we can remind.
+            user = user_ref(activity)
+            people.upsert_chat_user(
+                session,
+                workspace_id=ws.id,
+                platform_user_id=key,
+                display_name=user.name,
+                locale=user.locale,
+                at=at,
+            )
+
+
+class TeamsBot:
+    """One Teams bot: the SDK adapter and application, and our handlers on it."""
+
+    def __init__(
+        self, *, engine: Engine, config: TeamsConfig, clock: Callable[[], datetime]
+    ) -> None:
+        """Build the SDK objects from the configuration.
+
+        Args:
+            engine: the database engine.
+            config: credentials or the anonymous development mode.
+            clock: the injected "now".
+        """
+        self.engine = engine
+        self.config = config
+        self.clock = clock
+        self.connections = MsalConnectionManager(**config.sdk)
+        self.adapter = CloudAdapter(connection_manager=self.connections)
+        self.adapter.on_turn_error = self._on_turn_error
+        options = ApplicationOptions(storage=MemoryStorage(), start_typing_timer=False)
+        self.app: AgentApplication[TurnState] = AgentApplication[TurnState](
+            options, connection_manager=self.connections
+        )
+        self.teams = TeamsAgentExtension[TurnState](self.app)
+        self.teams.activity(ActivityTypes.message)(self._on_message)
+        self.teams.conversation_update(ConversationUpdateTypes.MEMBERS_ADDED)(
+            self._on_members_added
+        )
+        self.teams.installation_update()(self._on_installation_update)
+        self.app.adaptive_card.action_execute(re.compile("^" + re.escape(VERB_PREFIX)))(
+            self._on_card_action
+        )
+
+    @property
+    def auth_configuration(self) -> AgentAuthConfiguration:
+        """What the SDK's JWT middleware validates incoming tokens against."""
+        configuration: AgentAuthConfiguration = (
+            self.connections.get_default_connection_configuration()
+        )
+        return configuration
+
+    async def _remember(self, context: TurnContext) -> None:
+        try:
+            await asyncio.to_thread(
+                remember, self.engine, context.activity, context.identity, self.clock()
+            )
+        except Exception:
+            # Answering matters more than the reference; the next message stores it.
+            log.exception("could not store the Teams conversation reference")
+
+    def _request(self, activity: Activity, command: str, text: str, **extra: Any) -> Request:
+        return Request(
+            platform=PLATFORM,
+            workspace=tenant_id(activity),
+            user=user_ref(activity),
+            channel=channel_key(activity),
+            command=command,
+            text=text,
+            now=self.clock(),
+            idempotency_key=idempotency_key(activity),
+            **extra,
+        )
+
+    async def _on_message(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        await self._remember(context)
+        parsed = command_text(activity, bot_ids=bot_ids(activity, self.config.client_id))
+        if not parsed.command:
+            if not activity.text and activity.value is not None:
+                return  # an old-style card submit: nothing of ours
+            command, text = "action", ""  # just "@Mötesbot": the help
+        else:
+            command, text = parsed.command, parsed.text
+        request = self._request(activity, command, text, mentions=parsed.mentions)
+        reply = await asyncio.to_thread(handle, request, engine=self.engine)
+        await context.send_activity(message_activity(reply))
+
+    async def _on_members_added(self, context: TurnContext, state: TurnState) -> None:
+        activity = context.activity
+        me = activity.recipient.id if activity.recipient else None
+        if not any(member.id == me for member in activity.members_added or []):
+            return  # someone else joined a team we are in
+        await self._remember(context)
+        lang = lang_of(activity.locale)
+        key = (
+            "teams_welcome_personal"
+            if conversation_type(activity) == "personal"
+            else ("teams_welcome_team")
+        )
+        welcome = Reply(t(lang, "teams_welcome_title"), (Line(t(lang, key)),), lang=lang)
+        await context.send_activity(message_activity(welcome))
+
+    async def _on_installation_update(self, context: TurnContext, state: TurnState) -> None:
+        if (context.activity.action or "add").startswith("add"):
+            await self._remember(context)
+
+    async def _on_card_action(
+        self, context: TurnContext, state: TurnState, data: Any
+    ) -> AdaptiveCardInvokeResponse:
+        activity = context.activity
+        await self._remember(context)
+        lang = lang_of(activity.locale)
+        found = command_from_data(data)
+        if found is None:
+            return toast_response(t(lang, "teams_card_unknown"))
+        command_line, typed = found
+        if typed == "":
+            return toast_response(t(lang, "teams_input_missing"))
+        if typed:
+            command_line = f"{command_line} {typed}"
+        command, _, text = command_line.lstrip("/").partition(" ")
+        reply = await asyncio.to_thread(
+            handle, self._request(activity, command, text.strip()), engine=self.engine
+        )
+        if reply.error:
+            return toast_response(reply.as_text())  # keep the card; say what was wrong
+        return card_response(reply)
+
+    async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
+        log.error("Teams turn failed", exc_info=error)
+        if context.activity.type != ActivityTypes.message:
+            return
+        lang = lang_of(context.activity.locale)
+        try:
+            await context.send_activity(Reply(t(lang, "internal_error"), lang=lang).as_text())
+        except Exception:
+            log.warning("could not tell the user about the failure", exc_info=True)

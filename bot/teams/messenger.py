@@ -1,0 +1,156 @@
+"""The scheduler's Messenger for Teams: proactive messages to stored conversations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+import aiohttp
+from microsoft_agents.activity import Activity
+from microsoft_agents.authentication.msal import MsalConnectionManager
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
+from microsoft_agents.hosting.core.app.proactive import Conversation
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
+from bot.teams.activities import PLATFORM
+from bot.teams.agent import message_activity
+from bot.teams.config import TeamsConfig
+from commands.i18n import t
+from commands.reply import Line, Reply
+from scheduler.messenger import DeliveryError
+from storage import conversation_refs
+from storage.db import transaction
+from storage.models import Person, Workspace
+
+log = logging.getLogger("motesbot.teams")
+
+# Teams answers 403 when the bot was removed or blocked and 404 for a conversation
+# that no longer exists: retrying cannot help. Anything else may pass on a retry.
+PERMANENT_STATUSES = frozenset({400, 403, 404})
+
+
+def unreachable_people(
+    session: Session, /, *, workspace: Workspace, people: Iterable[Person]
+) -> list[Person]:
+    """The people of a Teams workspace we cannot DM yet (no personal conversation stored)."""
+    if workspace.platform != PLATFORM or workspace.id is None:
+        return []
+    reachable = conversation_refs.keys_with_ref(
+        session, workspace_id=workspace.id, kind=conversation_refs.PERSONAL
+    )
+    return [p for p in people if not p.platform_user_id or p.platform_user_id not in reachable]
+
+
+def unreachable_line(lang: str, people: Iterable[Person]) -> Line | None:
+    """A digest line naming who cannot be reached yet and how to fix it, or None."""
+    names = sorted({p.display_name for p in people})
+    if not names:
+        return None
+    if len(names) == 1:
+        return Line(t(lang, "teams_unreachable_person", name=names[0]))
+    return Line(t(lang, "teams_unreachable_many", names=", ".join(names)))
+
+
+class TeamsMessenger:
+    """Sends neutral replies as Adaptive Cards to stored Teams conversations."""
+
+    platform = PLATFORM
+
+    def __init__(self, *, engine: Engine, adapter: ChannelServiceAdapter) -> None:
+        """Use an adapter (the running bot's, or one built by :meth:`from_config`)."""
+        self.engine = engine
+        self.adapter = adapter
+
+    @classmethod
+    def from_config(cls, *, engine: Engine, config: TeamsConfig) -> TeamsMessenger:
+        """A messenger for a process without the web app (``motesbot tick``)."""
+        adapter = CloudAdapter(connection_manager=MsalConnectionManager(**config.sdk))
+        return cls(engine=engine, adapter=adapter)
+
+    async def send_dm(self, *, workspace: Workspace, person: Person, reply: Reply) -> None:
+        """Send a direct message to a person's personal chat with the bot.
+
+        Raises:
+            DeliveryError: permanent when the person never installed the app or
+                talked to the bot; temporary for network trouble.
+        """
+        stored = None
+        if person.platform_user_id:
+            stored = await self._load(
+                workspace, conversation_refs.PERSONAL, person.platform_user_id
+            )
+        if stored is None:
+            raise DeliveryError(
+                t(workspace.language, "teams_unreachable_person", name=person.display_name),
+                permanent=True,
+            )
+        await self._send(stored, reply)
+
+    async def post_channel(self, *, workspace: Workspace, channel_id: str, reply: Reply) -> None:
+        """Post a new message in a channel or group chat the bot is in.
+
+        Raises:
+            DeliveryError: permanent when the bot was never in that channel.
+        """
+        stored = await self._load(workspace, conversation_refs.CHANNEL, channel_id)
+        if stored is None:
+            raise DeliveryError(
+                t(workspace.language, "teams_unreachable_channel", channel=channel_id),
+                permanent=True,
+            )
+        await self._send(stored, reply)
+
+    async def _load(self, workspace: Workspace, kind: str, key: str) -> dict[str, Any] | None:
+        def load() -> dict[str, Any] | None:
+            if workspace.id is None:
+                return None
+            with transaction(self.engine) as session:
+                return conversation_refs.get_ref(
+                    session, workspace_id=workspace.id, kind=kind, key=key
+                )
+
+        return await asyncio.to_thread(load)
+
+    async def _send(self, stored: dict[str, Any], reply: Reply) -> None:
+        conversation = Conversation.from_json_to_store_item(stored)
+        claims = Conversation.identity_from_claims(conversation.claims)
+        continuation = conversation.conversation_reference.get_continuation_activity()
+        failures: list[BaseException] = []
+
+        async def as_new_post(
+            context: TurnContext, activities: list[Activity], next_send: Any
+        ) -> Any:
+            # The continuation event has an id of its own; replying to it would
+            # thread the message under nothing. A proactive message is a new post.
+            for activity in activities:
+                activity.reply_to_id = None  # type: ignore[assignment]
+            return await next_send()
+
+        async def callback(context: TurnContext) -> None:
+            context.on_send_activities(as_new_post)
+            try:
+                await context.send_activity(message_activity(reply))
+            except Exception as exc:
+                failures.append(exc)
+
+        try:
+            await self.adapter.continue_conversation_with_claims(claims, continuation, callback)
+        except Exception as exc:
+            failures.append(exc)
+        if failures:
+            raise _delivery_error(failures[0])
+
+
+def _delivery_error(exc: BaseException) -> DeliveryError:
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return DeliveryError(
+            f"Teams svarade {exc.status}: {exc.message[:200]}",
+            permanent=exc.status in PERMANENT_STATUSES,
+        )
+    log.warning("Teams delivery failed", exc_info=exc)
+    return DeliveryError(f"Teams kunde inte nås: {type(exc).__name__}", permanent=False)
