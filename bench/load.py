@@ -119,26 +119,27 @@ def sqlite_database(workdir: Path) -> Database:
     return Database("sqlite", f"sqlite:///{path}", [remove])
 
 
-def postgres_database(server_url: str | None) -> Database:
-    """A fresh database on ``server_url``, or on a throwaway cluster started here."""
+def throwaway_server() -> tuple[str, list[Any]]:
+    """Start a private PostgreSQL cluster; return its URL and the steps that remove it."""
+    from tests.postgres import SYSTEM_USER, ThrowawayCluster, find_server_bin_dir
+
+    bin_dir = find_server_bin_dir()
+    if bin_dir is None:
+        raise RuntimeError("no PostgreSQL server binaries found; pass --postgres URL")
+    cluster = ThrowawayCluster(
+        bin_dir=bin_dir,
+        base_dir=Path(tempfile.mkdtemp(prefix="motesbot-load-pg-")),
+        run_as=SYSTEM_USER if os.geteuid() == 0 else None,
+    )
+    cluster.start()
+    return cluster.url, [cluster.remove, cluster.stop]
+
+
+def postgres_database(server_url: str) -> Database:
+    """A fresh database on the PostgreSQL server at ``server_url``, dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from tests.postgres import SYSTEM_USER, ThrowawayCluster, find_server_bin_dir
-
-    db = Database("postgresql", "")
-    if server_url is None:
-        bin_dir = find_server_bin_dir()
-        if bin_dir is None:
-            raise RuntimeError("no PostgreSQL server binaries found; pass --postgres URL")
-        cluster = ThrowawayCluster(
-            bin_dir=bin_dir,
-            base_dir=Path(tempfile.mkdtemp(prefix="motesbot-load-pg-")),
-            run_as=SYSTEM_USER if os.geteuid() == 0 else None,
-        )
-        cluster.start()
-        db.cleanup += [cluster.remove, cluster.stop]
-        server_url = cluster.url
     server = make_url(server_url).set(drivername="postgresql+psycopg")
     name = f"motesbot_load_{uuid.uuid4().hex[:10]}"
     conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -149,9 +150,8 @@ def postgres_database(server_url: str | None) -> Database:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    db.cleanup.append(drop)
-    db.url = server.set(database=name).render_as_string(hide_password=False)
-    return db
+    url = server.set(database=name).render_as_string(hide_password=False)
+    return Database("postgresql", url, [drop])
 
 
 def prefill(url: str, count: int) -> float:
@@ -359,11 +359,11 @@ async def stub_calls(http: aiohttp.ClientSession, stub: str) -> dict[str, Any]:
 
 
 async def run_backend(
-    db: Database, opts: argparse.Namespace, stub: str, workdir: Path
+    db: Database, opts: argparse.Namespace, stub: str, workdir: Path, server: str
 ) -> dict[str, Any]:
     """The whole measurement on one database."""
     result: dict[str, Any] = {
-        "server": opts.server,
+        "server": server,
         "backend": db.backend,
         "requests": opts.requests,
         "concurrency": opts.concurrency,
@@ -382,10 +382,10 @@ async def run_backend(
     motesbot("db", "upgrade", env=env)
     result["prefill_s"] = round(prefill(db.url, opts.prefill), 1)
 
-    log = workdir / f"motesbot-{db.backend}.log"
+    log = workdir / f"{server}-{db.backend}.log"
     command = (
         [sys.executable, "-m", "bench.stand_in"]
-        if opts.server == "stand-in"
+        if server == "stand-in"
         else [sys.executable, "-c", "from bot.cli import main; main()", "run"]
     )
     bot = start(command, env=env, log=log)
@@ -397,8 +397,8 @@ async def run_backend(
             tail = log.read_text(errors="replace")[-800:]
             result.update(
                 status="failed",
-                reason=f"{opts.server} did not serve HTTP ({err}); is the Slack adapter merged? "
-                f"Log tail: {tail.strip()[-300:]}",
+                reason=f"{server} did not serve HTTP ({err}); is the Slack adapter merged? "
+                + (f" Log tail: {tail.strip()[-300:]}" if tail.strip() else ""),
             )
             return result
 
@@ -450,12 +450,37 @@ async def run_backend(
 
 
 async def measure_floor(stub: str, opts: argparse.Namespace) -> dict[str, Any]:
-    """The same requests against an endpoint that does nothing: what HTTP alone costs."""
+    """The same requests against an endpoint that does nothing: what HTTP and the clients cost."""
     shots = await fire(
         f"{stub}/floor", stub=stub, requests=opts.requests, concurrency=opts.concurrency
     )
     acks = [s.ack_s for s in shots if s.ack_s is not None]
-    return {"floor_p50_ms": percentile(acks, 50), "floor_p99_ms": percentile(acks, 99)}
+    return {"p50_ms": percentile(acks, 50), "p99_ms": percentile(acks, 99)}
+
+
+async def run_one(
+    backend: str, server: str, opts: argparse.Namespace, stub: str, workdir: Path, pg: str | None
+) -> dict[str, Any]:
+    """One server on one fresh database."""
+    if backend == "postgresql" and pg is None:
+        return {"status": "skipped", "reason": "no PostgreSQL server"}
+    db = sqlite_database(workdir) if backend == "sqlite" else postgres_database(str(pg))
+    try:
+        return await run_backend(db, opts, stub, workdir, server)
+    except Exception as err:
+        return {"server": server, "status": "failed", "reason": f"{type(err).__name__}: {err}"}
+    finally:
+        db.close()
+
+
+def compare(real: dict[str, Any], floor: dict[str, Any]) -> dict[str, Any]:
+    """The bot's latency as a multiple of the stand-in's (the core's floor)."""
+    out: dict[str, Any] = {}
+    for key in ("answer_p50_ms", "answer_p99_ms"):
+        a, b = real.get(key), floor.get(key)
+        if isinstance(a, int | float) and isinstance(b, int | float) and b > 0:
+            out[key.replace("answer_", "ratio_").replace("_ms", "")] = round(a / b, 2)
+    return out
 
 
 async def _main(opts: argparse.Namespace) -> dict[str, Any]:
@@ -467,28 +492,28 @@ async def _main(opts: argparse.Namespace) -> dict[str, Any]:
         env=child_env(),
         log=workdir / "stub.log",
     )
+    cleanup: list[Any] = []
     results: dict[str, Any] = {}
     try:
         await wait_http(f"{stub}/_stub/calls", stub_proc, 30)
-        floor = await measure_floor(stub, opts)
+        results["http_floor"] = await measure_floor(stub, opts)
+        pg = opts.postgres
+        if "postgresql" in opts.backend and pg is None:
+            try:
+                pg, cleanup = throwaway_server()
+            except Exception as err:
+                print(f"PostgreSQL skipped: {err}", file=sys.stderr)
         for backend in opts.backend:
-            try:
-                db = (
-                    sqlite_database(workdir)
-                    if backend == "sqlite"
-                    else postgres_database(opts.postgres)
-                )
-            except Exception as err:
-                results[backend] = {"status": "skipped", "reason": str(err)}
-                continue
-            try:
-                results[backend] = {**await run_backend(db, opts, stub, workdir), **floor}
-            except Exception as err:
-                results[backend] = {"status": "failed", "reason": f"{type(err).__name__}: {err}"}
-            finally:
-                db.close()
+            runs = {
+                server.replace("-", "_"): await run_one(backend, server, opts, stub, workdir, pg)
+                for server in opts.server
+            }
+            if "stand_in" in runs and "motesbot" in runs:
+                runs["motesbot"].update(compare(runs["motesbot"], runs["stand_in"]))
+            results[backend] = runs
     finally:
         stop(stub_proc)
+        Database("", "", cleanup).close()
     results["logs"] = str(workdir)
     return results
 
@@ -509,14 +534,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--path", default="/slack/events", help="the slash command endpoint")
     parser.add_argument(
         "--server",
+        action="append",
         choices=["motesbot", "stand-in"],
-        default="motesbot",
-        help="motesbot run (the real bot), or bench/stand_in.py (a minimal endpoint, the floor)",
+        help="motesbot run (the real bot) and/or bench/stand_in.py (a minimal endpoint on the "
+        "same core, the floor); repeatable; default: both",
     )
     parser.add_argument("--startup-timeout", type=float, default=60.0)
     parser.add_argument("--grace", type=float, default=3.0, help="wait for late response_url posts")
     opts = parser.parse_args(argv)
     opts.backend = opts.backend or ["sqlite", "postgresql"]
+    opts.server = opts.server or ["stand-in", "motesbot"]
     return opts
 
 

@@ -72,13 +72,15 @@ def table(results: dict[str, Any]) -> Table:
     """One table of every figure."""
     out = Table(title="Mötesbot benchmarks", show_lines=False)
     out.add_column("benchmark", style="bold")
-    out.add_column("figure")
-    out.add_column("value", justify="right")
+    out.add_column("figure", no_wrap=True)
+    out.add_column("value", justify="right", max_width=60, overflow="fold")
     for name, figures in results.items():
         flat: dict[str, Any] = {}
         flatten("", figures, flat)
         for i, (key, value) in enumerate(flat.items()):
             shown = f"{value:g}" if isinstance(value, float) else str(value)
+            if key.endswith("reason"):
+                shown = shown[:160]
             out.add_row(name if i == 0 else "", key, shown)
         out.add_section()
     return out
