@@ -37,7 +37,7 @@ set_leader = hooks.set_leader
 REDACTED = "***"
 # Settings or environment variables whose names look like these hold secrets.
 SECRET_NAME = re.compile(r"(?i)(token|secret|password|passwd|api_?key|private_?key|credential)")
-_MIN_SECRET_LEN = 6
+_MIN_SECRET_LEN = 8
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Slack tokens: bot, user, app-level, refresh, configuration.
