@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     port: int = 3000
     host: str = "0.0.0.0"
     log_level: str = "WARNING"
+    # "json" (one object per line) or "text"; unset: json for the web app, text for the shell.
+    log_format: str | None = None
     default_timezone: str = "Europe/Stockholm"
     default_language: str = "sv"
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.

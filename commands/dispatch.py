@@ -20,6 +20,7 @@ from commands import series as _series  # noqa: F401
 from commands.context import Ctx, zone
 from commands.errors import CommandError
 from commands.i18n import lang_of, t
+from commands.metrics import observed
 from commands.reply import Line, Reply
 from commands.request import Request
 from storage import people
@@ -104,6 +105,7 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     return Reply(t(ctx.lang, "help_title", command=command), tuple(lines), lang=ctx.lang)
 
 
+@observed
 def handle(request: Request, *, engine: Engine) -> Reply:
     """Run one command in one transaction and return the reply.
 
