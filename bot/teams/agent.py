@@ -24,6 +24,7 @@ from microsoft_agents.hosting.core import (
     AgentApplication,
     ApplicationOptions,
     CardFactory,
+    ConnectorClientBase,
     MemoryStorage,
     TurnContext,
     TurnState,
@@ -40,6 +41,7 @@ from bot.teams.activities import (
     channel_key,
     command_text,
     conversation_type,
+    mentions_to_look_up,
     tenant_id,
     user_ref,
 )
@@ -48,7 +50,7 @@ from bot.teams.config import TeamsConfig
 from commands.dispatch import handle
 from commands.i18n import lang_of, t
 from commands.reply import Line, Reply
-from commands.request import Request
+from commands.request import Request, UserRef
 from storage import conversation_refs, people
 from storage.db import transaction
 from storage.workspaces import get_or_create_workspace
@@ -215,7 +217,9 @@ class TeamsBot:
     async def _on_message(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
         await self._remember(context)
-        parsed = command_text(activity, bot_ids=bot_ids(activity, self.config.client_id))
+        bots = bot_ids(activity, self.config.client_id)
+        profiles = await self._look_up(context, mentions_to_look_up(activity, bot_ids=bots))
+        parsed = command_text(activity, bot_ids=bots, profiles=profiles)
         if not parsed.command:
             if not activity.text and activity.value is not None:
                 return  # an old-style card submit: nothing of ours
@@ -225,6 +229,31 @@ class TeamsBot:
         request = self._request(activity, command, text, mentions=parsed.mentions)
         reply = await asyncio.to_thread(handle, request, engine=self.engine)
         await context.send_activity(message_activity(reply))
+
+    async def _look_up(self, context: TurnContext, member_ids: list[str]) -> dict[str, UserRef]:
+        """Ask the connector who mentioned people are: Teams mentions often lack the Entra id."""
+        connector = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+        if not member_ids or connector is None:
+            return {}
+        conversation = channel_key(context.activity)
+        profiles: dict[str, UserRef] = {}
+        for member_id in member_ids:
+            try:
+                member = await connector.conversations.get_conversation_member(
+                    conversation, member_id
+                )
+            except Exception:
+                log.info("no profile for mentioned Teams member %s", member_id, exc_info=True)
+                continue
+            if member.aad_object_id:
+                extra = member.model_extra or {}
+                email = extra.get("email") or extra.get("userPrincipalName")
+                profiles[member_id] = UserRef(
+                    platform_id=member.aad_object_id,
+                    name=member.name or member_id,
+                    email=email if isinstance(email, str) else None,
+                )
+        return profiles
 
     async def _on_members_added(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest  # noqa: F401
 from sqlmodel import select
 
 from storage.backup import export_data
 from storage.db import transaction
 from storage.models import ConversationRef
-from tests.bot.teams.conftest import EMMA, LISA, NOW, SVEN, TENANT, Teams
+from tests.bot.teams.conftest import EMMA, LISA, NOW, SDK_WARNINGS, SVEN, TENANT, Teams
+
+pytestmark = SDK_WARNINGS
 
 
 def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
@@ -158,3 +161,34 @@ async def test_new_date_and_note_buttons_carry_their_inputs(teams: Teams) -> Non
     status, body = await teams.post(teams.card_action(SVEN, save_note, inputs={field: ""}))
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "Fyll i" in body["value"]
+
+
+async def test_mention_without_entra_id_is_looked_up_at_the_connector(teams: Teams) -> None:
+    # Teams mentions usually carry only the Teams id; the connector knows the Entra id.
+    teams_id = LISA.account["id"]
+    teams.stub.members[teams_id] = {**LISA.account, "email": "lisa@umea.se"}
+    mention = {"id": teams_id, "name": "Lisa Andersson Lindberg"}
+    await teams.post(
+        teams.message(
+            SVEN,
+            "action add Ring Anna <at>Lisa Andersson Lindberg</at> senast fredag",
+            mentions=[mention],
+        )
+    )
+    assert "#1" in teams.stub.texts()[-1]
+    lookups = [c for c in teams.stub.calls if c.method == "GET"]
+    assert [c.path for c in lookups] == [
+        f"/v3/conversations/a:1personal-chat-{SVEN.aad}/members/{teams_id}"
+    ]
+
+    # Lisa installs the app later: she is the same person, and her action is hers.
+    await teams.post(teams.message(LISA, "action list"))
+    assert "#1 Ring Anna" in teams.stub.texts()[-1]
+
+
+async def test_unknown_mention_falls_back_to_the_teams_id(teams: Teams) -> None:
+    mention = {"id": "29:1unknown", "name": "Gäst Gästsson"}
+    await teams.post(
+        teams.message(SVEN, "action add Ring <at>Gäst Gästsson</at>", mentions=[mention])
+    )
+    assert "ansvarig: Gäst Gästsson" in teams.stub.texts()[-1]

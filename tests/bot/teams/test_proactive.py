@@ -15,7 +15,9 @@ from commands.reply import Line, Reply
 from scheduler.messenger import DeliveryError, Messenger
 from storage.db import transaction
 from storage.models import Action, Person, Workspace
-from tests.bot.teams.conftest import LISA, SVEN, Teams
+from tests.bot.teams.conftest import LISA, SDK_WARNINGS, SVEN, Teams
+
+pytestmark = SDK_WARNINGS
 
 
 def _messenger(teams: Teams) -> TeamsMessenger:
