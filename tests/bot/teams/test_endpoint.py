@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest  # noqa: F401
 from sqlmodel import select
 
 from storage.backup import export_data
