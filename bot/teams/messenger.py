@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import aiohttp
@@ -19,7 +19,7 @@ from sqlmodel import Session
 from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
 from bot.teams.activities import PLATFORM
 from bot.teams.agent import message_activity
-from bot.teams.config import TeamsConfig
+from bot.teams.config import TeamsConfig, load_teams_config
 from commands.i18n import t
 from commands.reply import Line, Reply
 from scheduler.messenger import DeliveryError
@@ -71,6 +71,18 @@ class TeamsMessenger:
         """A messenger for a process without the web app (``motesbot tick``)."""
         adapter = CloudAdapter(connection_manager=MsalConnectionManager(**config.sdk))
         return cls(engine=engine, adapter=adapter)
+
+    async def unreachable_note(
+        self, *, workspace: Workspace, people: Iterable[Person], lang: str
+    ) -> Line | None:
+        """For a digest: a line naming who cannot get a DM yet and how to fix it, or None."""
+        candidates = list(people)
+
+        def find() -> list[Person]:
+            with transaction(self.engine) as session:
+                return unreachable_people(session, workspace=workspace, people=candidates)
+
+        return unreachable_line(lang, await asyncio.to_thread(find))
 
     async def send_dm(self, *, workspace: Workspace, person: Person, reply: Reply) -> None:
         """Send a direct message to a person's personal chat with the bot.
@@ -154,3 +166,13 @@ def _delivery_error(exc: BaseException) -> DeliveryError:
         )
     log.warning("Teams delivery failed", exc_info=exc)
     return DeliveryError(f"Teams kunde inte nås: {type(exc).__name__}", permanent=False)
+
+
+def teams_messenger(engine: Engine, env: Mapping[str, str] | None = None) -> TeamsMessenger | None:
+    """The Teams messenger for the scheduler when Teams is configured, else None.
+
+    Raises:
+        TeamsConfigError: contradictory or incomplete Teams settings.
+    """
+    config = load_teams_config(env)
+    return None if config is None else TeamsMessenger.from_config(engine=engine, config=config)

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.teams.config import load_teams_config
-from bot.teams.messenger import TeamsMessenger, unreachable_line, unreachable_people
+from bot.teams.messenger import (
+    TeamsMessenger,
+    teams_messenger,
+    unreachable_line,
+    unreachable_people,
+)
 from bot.teams.routes import TEAMS_BOT_KEY  # noqa: F401  (the running app exposes its bot)
 from commands.format import action_lines
 from commands.reply import Line, Reply
@@ -85,6 +91,15 @@ async def test_person_without_a_personal_chat_is_a_permanent_failure(teams: Team
     assert isinstance(line, Line) and "Lisa Andersson Lindberg" in line.text
     assert "installera appen personligen" in line.text
     assert unreachable_line("sv", []) is None
+    note = await _messenger(teams).unreachable_note(workspace=ws, people=people.values(), lang="en")
+    assert note is not None and "install the app personally" in note.text
+    assert "Sven" not in note.text
+
+
+def test_teams_messenger_only_when_configured(sqlite_engine: Engine) -> None:
+    assert teams_messenger(sqlite_engine, {}) is None
+    messenger = teams_messenger(sqlite_engine, {"TEAMS_ANONYMOUS": "true"})
+    assert messenger is not None and messenger.platform == "teams"
 
 
 async def test_digest_posts_a_new_message_in_the_channel(teams: Teams) -> None:
