@@ -45,8 +45,9 @@ from bot.teams.activities import (
     tenant_id,
     user_ref,
 )
-from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text
+from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text, view_from_data
 from bot.teams.config import TeamsConfig
+from commands import registry
 from commands.dispatch import handle
 from commands.i18n import lang_of, t
 from commands.reply import Line, Reply
@@ -58,20 +59,45 @@ from storage.workspaces import get_or_create_workspace
 log = logging.getLogger("motesbot.teams")
 
 
-def message_activity(reply: Reply) -> Activity:
+# Commands that only show things: a card they produced is shown again after a click.
+READ_ONLY = frozenset(
+    {
+        ("action", "list"),
+        ("action", "show"),
+        ("decision", "list"),
+        ("decision", "show"),
+        ("decision", "search"),
+        ("meeting", "show"),
+        ("meeting", "next"),
+        ("agenda", "list"),
+    }
+)
+
+
+def view_of(command: str, text: str) -> str | None:
+    """The command line again when it only shows things, else None."""
+    canonical = registry.canonical_command(command)
+    word = text.split(" ", 1)[0]
+    sub = registry.find(canonical, word) if canonical and word else None
+    if sub is None or (sub.command, sub.name) not in READ_ONLY:
+        return None
+    return f"{canonical} {text}".strip()
+
+
+def message_activity(reply: Reply, *, view: str | None = None) -> Activity:
     """A reply as a Teams message: the card, with the plain text as the activity text."""
     return Activity(
         type=ActivityTypes.message,
         text=fallback_text(reply),
         text_format="plain",
-        attachments=[CardFactory.adaptive_card(card(reply))],
+        attachments=[CardFactory.adaptive_card(card(reply, view=view))],
     )
 
 
-def card_response(reply: Reply) -> AdaptiveCardInvokeResponse:
+def card_response(reply: Reply, *, view: str | None = None) -> AdaptiveCardInvokeResponse:
     """The invoke answer that replaces the clicked card with the reply's card."""
     return AdaptiveCardInvokeResponse(
-        status_code=HTTPStatus.OK, type=ContentTypes.adaptive_card, value=card(reply)
+        status_code=HTTPStatus.OK, type=ContentTypes.adaptive_card, value=card(reply, view=view)
     )
 
 
@@ -202,6 +228,7 @@ class TeamsBot:
             log.exception("could not store the Teams conversation reference")
 
     def _request(self, activity: Activity, command: str, text: str, **extra: Any) -> Request:
+        extra.setdefault("idempotency_key", idempotency_key(activity))
         return Request(
             platform=PLATFORM,
             workspace=tenant_id(activity),
@@ -210,7 +237,6 @@ class TeamsBot:
             command=command,
             text=text,
             now=self.clock(),
-            idempotency_key=idempotency_key(activity),
             **extra,
         )
 
@@ -228,7 +254,8 @@ class TeamsBot:
             command, text = parsed.command, parsed.text
         request = self._request(activity, command, text, mentions=parsed.mentions)
         reply = await asyncio.to_thread(handle, request, engine=self.engine)
-        await context.send_activity(message_activity(reply))
+        view = None if reply.error else view_of(command, text)
+        await context.send_activity(message_activity(reply, view=view))
 
     async def _look_up(self, context: TurnContext, member_ids: list[str]) -> dict[str, UserRef]:
         """Ask the connector who mentioned people are: Teams mentions often lack the Entra id."""
@@ -294,7 +321,19 @@ class TeamsBot:
         )
         if reply.error:
             return toast_response(reply.as_text())  # keep the card; say what was wrong
-        return card_response(reply)
+        view = view_from_data(data)
+        if view is None:
+            return card_response(reply)
+        # The card was a list: show the list again, as it is now, under the confirmation.
+        view_command, _, view_text = view.partition(" ")
+        shown = await asyncio.to_thread(
+            handle,
+            self._request(activity, view_command, view_text, idempotency_key=None),
+            engine=self.engine,
+        )
+        if shown.error:
+            return card_response(reply)
+        return card_response(Reply(reply.headline, shown.lines, lang=reply.lang), view=view)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)

@@ -191,3 +191,21 @@ async def test_unknown_mention_falls_back_to_the_teams_id(teams: Teams) -> None:
         teams.message(SVEN, "action add Ring <at>Gäst Gästsson</at>", mentions=[mention])
     )
     assert "ansvarig: Gäst Gästsson" in teams.stub.texts()[-1]
+
+
+async def test_done_in_a_list_shows_the_list_again_updated(teams: Teams) -> None:
+    await teams.post(teams.message(SVEN, "action add Boka lokal @mig senast 2026-12-05"))
+    await teams.post(teams.message(SVEN, "action add Skicka kallelse @mig senast 2026-12-07"))
+    await teams.post(teams.message(SVEN, "action list"))
+    listing = teams.stub.cards()[-1]
+    done = next(b for b in _buttons(listing) if b["type"] == "Action.Execute")
+    assert done["data"] == {"command": "action done #1", "view": "action list"}
+
+    _, body = await teams.post(teams.card_action(SVEN, done))
+    card = body["value"]
+    texts = [item.get("text", "") for item in card["body"]]
+    assert texts[0].startswith("Åtgärd #1 är klar")
+    assert any("#2 Skicka kallelse" in text for text in texts)
+    assert not any("#1 Boka lokal" in text for text in texts[1:])
+    # The buttons of the updated card keep refreshing the list.
+    assert all(b["data"].get("view") == "action list" for b in _buttons(card) if "data" in b)
