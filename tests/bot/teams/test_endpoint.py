@@ -209,3 +209,25 @@ async def test_done_in_a_list_shows_the_list_again_updated(teams: Teams) -> None
     assert not any("#1 Boka lokal" in text for text in texts[1:])
     # The buttons of the updated card keep refreshing the list.
     assert all(b["data"].get("view") == "action list" for b in _buttons(card) if "data" in b)
+
+
+async def test_installation_update_in_a_team_stores_the_channel(teams: Teams) -> None:
+    activity = teams.activity(
+        "installationUpdate",
+        SVEN,
+        {
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "isGroup": True,
+            "id": "19:kc-channel@thread.tacv2",
+        },
+        action="add",
+    )
+    status, _ = await teams.post(activity)
+    assert status in (200, 202)
+    refs = _refs(teams)
+    assert [(k, key) for k, key, _ in refs] == [("channel", "19:kc-channel@thread.tacv2")]
+    reference = refs[0][2]["conversation_reference"]
+    assert reference["serviceUrl"] == teams.service_url
+    assert reference["conversation"]["id"] == "19:kc-channel@thread.tacv2"
+    assert reference.get("activityId") is None
