@@ -11,6 +11,9 @@ from storage.models import ConversationRef
 
 PERSONAL = "personal"  # key: the person's platform user id (Teams: AAD object id)
 CHANNEL = "channel"  # key: the channel or group-chat id
+# key: the person's platform user id; not a conversation but how to open one
+# (Teams: their Teams member id, so the bot can start a 1:1 chat from a team it is in).
+MEMBER = "member"
 
 
 def save_ref(
@@ -61,3 +64,14 @@ def keys_with_ref(session: Session, /, *, workspace_id: int, kind: str) -> set[s
         ConversationRef.workspace_id == workspace_id, col(ConversationRef.kind) == kind
     )
     return set(session.exec(stmt).all())
+
+
+def latest_ref(session: Session, /, *, workspace_id: int, kind: str) -> dict[str, Any] | None:
+    """Return the most recently refreshed reference of a kind, or None."""
+    stmt = (
+        select(ConversationRef)
+        .where(ConversationRef.workspace_id == workspace_id, ConversationRef.kind == kind)
+        .order_by(col(ConversationRef.updated_at).desc(), col(ConversationRef.id).desc())
+    )
+    row = session.exec(stmt).first()
+    return dict(row.reference) if row is not None else None

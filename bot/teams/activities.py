@@ -136,3 +136,32 @@ def bot_ids(activity: Activity, client_id: str | None) -> set[str]:
     if activity.recipient and activity.recipient.id:
         ids.add(activity.recipient.id)
     return {i for i in ids if i}
+
+
+@dataclass(frozen=True)
+class Member:
+    """A Teams user we saw, with the ids needed to open a 1:1 chat with them later."""
+
+    entra_id: str
+    teams_id: str
+    name: str
+
+
+def seen_members(
+    activity: Activity, *, bot_ids: set[str], profiles: Mapping[str, UserRef] | None = None
+) -> list[Member]:
+    """The sender and the mentioned people whose Entra and Teams ids we both know."""
+    profiles = profiles or {}
+    found: dict[str, Member] = {}
+    sender = activity.from_property
+    if sender and sender.aad_object_id and sender.id and sender.id not in bot_ids:
+        found[sender.aad_object_id] = Member(sender.aad_object_id, sender.id, sender.name or "")
+    for mention in activity.get_mentions():
+        mentioned = mention.mentioned
+        if mentioned is None or not mentioned.id or mentioned.id in bot_ids:
+            continue
+        profile = profiles.get(mentioned.id)
+        entra = _mentioned_id(mentioned) or (profile.platform_id if profile else None)
+        if entra and entra not in found:
+            found[entra] = Member(entra, mentioned.id, mentioned.name or "")
+    return list(found.values())

@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -37,11 +37,13 @@ from sqlalchemy.engine import Engine
 from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
 from bot.teams.activities import (
     PLATFORM,
+    Member,
     bot_ids,
     channel_key,
     command_text,
     conversation_type,
     mentions_to_look_up,
+    seen_members,
     tenant_id,
     user_ref,
 )
@@ -144,13 +146,22 @@ def ref_target(activity: Activity) -> tuple[str, str] | None:
 
 
 def remember(
-    engine: Engine, activity: Activity, identity: ClaimsIdentity | None, at: datetime
+    engine: Engine,
+    activity: Activity,
+    identity: ClaimsIdentity | None,
+    at: datetime,
+    members: Sequence[Member] = (),
 ) -> None:
-    """Store (or refresh) the conversation reference of an incoming activity."""
+    """Store (or refresh) the conversation reference of an incoming activity.
+
+    Also keeps, for each member seen, their Teams id: from a team the bot is in,
+    it may open a 1:1 chat with them even if they never installed the app.
+    """
     target = ref_target(activity)
     if target is None or not activity.service_url:
         return
     kind, key = target
+    via = key if kind == conversation_refs.CHANNEL else None
     with transaction(engine) as session:
         ws = get_or_create_workspace(
             session, platform=PLATFORM, external_id=tenant_id(activity), at=at
@@ -164,6 +175,15 @@ def remember(
             reference=stored_reference(activity, identity),
             at=at,
         )
+        for member in members:
+            conversation_refs.save_ref(
+                session,
+                workspace_id=ws.id,
+                kind=conversation_refs.MEMBER,
+                key=member.entra_id,
+                reference={"teams_id": member.teams_id, "name": member.name, "via": via},
+                at=at,
+            )
         if kind == conversation_refs.PERSONAL:
             # Whoever installs the app personally is someone we can remind.
             user = user_ref(activity)
@@ -218,10 +238,10 @@ class TeamsBot:
         )
         return configuration
 
-    async def _remember(self, context: TurnContext) -> None:
+    async def _remember(self, context: TurnContext, members: Sequence[Member] = ()) -> None:
         try:
             await asyncio.to_thread(
-                remember, self.engine, context.activity, context.identity, self.clock()
+                remember, self.engine, context.activity, context.identity, self.clock(), members
             )
         except Exception:
             # Answering matters more than the reference; the next message stores it.
@@ -242,9 +262,9 @@ class TeamsBot:
 
     async def _on_message(self, context: TurnContext, state: TurnState) -> None:
         activity = context.activity
-        await self._remember(context)
         bots = bot_ids(activity, self.config.client_id)
         profiles = await self._look_up(context, mentions_to_look_up(activity, bot_ids=bots))
+        await self._remember(context, seen_members(activity, bot_ids=bots, profiles=profiles))
         parsed = command_text(activity, bot_ids=bots, profiles=profiles)
         if not parsed.command:
             if not activity.text and activity.value is not None:

@@ -21,7 +21,7 @@ from commands.reply import Line, Reply
 from scheduler.messenger import DeliveryError, Messenger
 from storage.db import transaction
 from storage.models import Action, Person, Workspace
-from tests.bot.teams.conftest import LISA, SDK_WARNINGS, SVEN, Teams
+from tests.bot.teams.conftest import BOT, LISA, SDK_WARNINGS, SVEN, TENANT, Teams
 
 pytestmark = SDK_WARNINGS
 
@@ -133,3 +133,36 @@ async def test_a_blocked_bot_is_permanent_and_an_outage_is_not(teams: Teams) -> 
             workspace=ws, person=people["Sven Svensson"], reply=Reply("x")
         )
     assert not outage.value.permanent
+
+
+async def test_a_team_member_gets_a_new_personal_chat_opened(teams: Teams) -> None:
+    # The app is in the KC team; Lisa wrote there but never installed it personally.
+    await teams.post(teams.install_team(SVEN))
+    await teams.post(
+        teams.message(
+            LISA,
+            "<at>Mötesbot</at> action add Boka lokal @mig senast 2026-12-05",
+            conversation=teams.channel(thread="1700000000555"),
+            mentions=[BOT],
+        )
+    )
+    ws, people = _workspace_and_people(teams)
+    lisa = people["Lisa Andersson Lindberg"]
+    with transaction(teams.engine) as session:
+        assert unreachable_people(session, workspace=ws, people=[lisa]) == []
+    before = len(teams.stub.calls)
+
+    await _messenger(teams).send_dm(workspace=ws, person=lisa, reply=_morning_dm(teams))
+
+    create, message = teams.stub.calls[before:]
+    assert (create.method, create.path) == ("POST", "/v3/conversations")
+    assert create.body["members"] == [{"id": LISA.account["id"]}]
+    assert create.body["tenantId"] == TENANT and create.body["isGroup"] is False
+    assert message.path.startswith("/v3/conversations/a:stub-conversation-")
+    assert message.path.endswith("/activities")
+    assert "#1 Boka lokal" in message.body["text"]
+
+    # The new chat is stored: the next DM goes straight there.
+    await _messenger(teams).send_dm(workspace=ws, person=lisa, reply=Reply("Igen"))
+    again = teams.stub.calls[-1]
+    assert again.path == message.path and again.body["text"] == "Igen"
