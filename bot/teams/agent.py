@@ -226,9 +226,19 @@ class TeamsBot:
             self._on_members_added
         )
         self.teams.installation_update()(self._on_installation_update)
+        self.app.before_turn(self._normalize_invoke_name)
         self.app.adaptive_card.action_execute(re.compile("^" + re.escape(VERB_PREFIX)))(
             self._on_card_action
         )
+
+    @staticmethod
+    async def _normalize_invoke_name(context: TurnContext, state: TurnState) -> bool:
+        # Teams sends "adaptiveCard/action"; tools and docs sometimes write it
+        # "adaptive-card/action". Accept both rather than answer 501.
+        activity = context.activity
+        if activity.type == ActivityTypes.invoke and activity.name == "adaptive-card/action":
+            activity.name = "adaptiveCard/action"
+        return True
 
     @property
     def auth_configuration(self) -> AgentAuthConfiguration:

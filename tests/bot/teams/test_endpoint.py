@@ -231,3 +231,25 @@ async def test_installation_update_in_a_team_stores_the_channel(teams: Teams) ->
     assert reference["serviceUrl"] == teams.service_url
     assert reference["conversation"]["id"] == "19:kc-channel@thread.tacv2"
     assert reference.get("activityId") is None
+
+
+async def test_the_invoke_name_is_accepted_in_both_spellings(teams: Teams) -> None:
+    await teams.post(teams.message(SVEN, "action add Boka lokal senast 2026-12-05"))
+    done = next(b for b in _buttons(teams.stub.cards()[-1]) if b["type"] == "Action.Execute")
+    invoke = teams.card_action(SVEN, done)
+    invoke["name"] = "adaptive-card/action"
+    status, body = await teams.post(invoke)
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert _actions(teams)[0]["status"] == "done"
+
+
+async def test_a_bare_mention_shows_help_and_nonsense_is_explained(teams: Teams) -> None:
+    from tests.bot.teams.conftest import BOT
+
+    channel = teams.channel(thread="1700000000777")
+    await teams.post(teams.message(SVEN, "<at>Mötesbot</at>", conversation=channel, mentions=[BOT]))
+    assert teams.stub.texts()[-1].startswith("Hjälp: /action")
+    await teams.post(
+        teams.message(SVEN, "<at>Mötesbot</at> hej", conversation=channel, mentions=[BOT])
+    )
+    assert "Okänt kommando: /hej" in teams.stub.texts()[-1]
