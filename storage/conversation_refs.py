@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import ConversationRef
+from storage.models import ConversationRef, Person
 
 PERSONAL = "personal"  # key: the person's platform user id (Teams: AAD object id)
 CHANNEL = "channel"  # key: the channel or group-chat id
@@ -75,3 +76,18 @@ def latest_ref(session: Session, /, *, workspace_id: int, kind: str) -> dict[str
     )
     row = session.exec(stmt).first()
     return dict(row.reference) if row is not None else None
+
+
+def without_dm_route(
+    session: Session, /, *, workspace_id: int, people: Iterable[Person]
+) -> list[Person]:
+    """The people no direct message can reach yet.
+
+    Reachable are those with a stored personal conversation, and, when the bot
+    is in some channel of the workspace, those met there (a MEMBER reference),
+    since a 1:1 chat can then be opened for them.
+    """
+    reachable = keys_with_ref(session, workspace_id=workspace_id, kind=PERSONAL)
+    if keys_with_ref(session, workspace_id=workspace_id, kind=CHANNEL):
+        reachable |= keys_with_ref(session, workspace_id=workspace_id, kind=MEMBER)
+    return [p for p in people if not p.platform_user_id or p.platform_user_id not in reachable]

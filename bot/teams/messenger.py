@@ -46,17 +46,7 @@ def unreachable_people(
     """The people of a Teams workspace we cannot DM yet (no personal chat, no way to open one)."""
     if workspace.platform != PLATFORM or workspace.id is None:
         return []
-    reachable = conversation_refs.keys_with_ref(
-        session, workspace_id=workspace.id, kind=conversation_refs.PERSONAL
-    )
-    if conversation_refs.keys_with_ref(
-        session, workspace_id=workspace.id, kind=conversation_refs.CHANNEL
-    ):
-        # Met in a team the bot is in: a 1:1 chat can be opened for them.
-        reachable |= conversation_refs.keys_with_ref(
-            session, workspace_id=workspace.id, kind=conversation_refs.MEMBER
-        )
-    return [p for p in people if not p.platform_user_id or p.platform_user_id not in reachable]
+    return conversation_refs.without_dm_route(session, workspace_id=workspace.id, people=people)
 
 
 def unreachable_line(lang: str, people: Iterable[Person]) -> Line | None:
