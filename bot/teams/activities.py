@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,13 +73,29 @@ def _mentioned_id(mentioned: Any) -> str | None:
     return _field(mentioned, "aad_object_id") or _field(mentioned, "aadObjectId") or None
 
 
-def command_text(activity: Activity, *, bot_ids: set[str]) -> CommandText:
+def mentions_to_look_up(activity: Activity, *, bot_ids: set[str]) -> list[str]:
+    """Teams ids ("29:…") of mentioned people whose Entra object id the mention lacks."""
+    found: list[str] = []
+    for mention in activity.get_mentions():
+        mentioned = mention.mentioned
+        if mentioned is None or not mentioned.id or mentioned.id in bot_ids:
+            continue
+        if not _mentioned_id(mentioned) and mentioned.id not in found:
+            found.append(mentioned.id)
+    return found
+
+
+def command_text(
+    activity: Activity, *, bot_ids: set[str], profiles: Mapping[str, UserRef] | None = None
+) -> CommandText:
     """Turn a message into (command, rest, mentions).
 
     The bot's own mention is dropped; every other ``<at>Name</at>`` becomes a
     ``<@id>`` token the command language resolves, with the person's name in
-    ``mentions``. A leading ``/`` is optional, as in the console.
+    ``mentions``. A leading ``/`` is optional, as in the console. ``profiles``
+    holds what the connector told us about mentions keyed by their Teams id.
     """
+    profiles = profiles or {}
     text = activity.text or ""
     mentions: dict[str, UserRef] = {}
     for mention in activity.get_mentions():
@@ -89,17 +106,20 @@ def command_text(activity: Activity, *, bot_ids: set[str]) -> CommandText:
         if mentioned is None or mentioned.id in bot_ids:
             text = text.replace(markup, " ")
             continue
-        person_id = _mentioned_id(mentioned) or mentioned.id
+        profile = profiles.get(mentioned.id or "")
+        person_id = _mentioned_id(mentioned) or (profile.platform_id if profile else None)
+        person_id = person_id or mentioned.id
         if not person_id:
             continue
-        name = mentioned.name or _TAG_RE.sub("", markup)
+        name = (profile.name if profile else None) or mentioned.name or _TAG_RE.sub("", markup)
         earlier = mentions.get(person_id)
         if earlier is not None and name not in earlier.name:
             # Split mentions ("<at>Lisa</at> <at>Berg</at>") may each carry part of the name.
             name = f"{earlier.name} {name}"
         elif earlier is not None:
             name = earlier.name
-        mentions[person_id] = UserRef(platform_id=person_id, name=name)
+        email = profile.email if profile else None
+        mentions[person_id] = UserRef(platform_id=person_id, name=name, email=email)
         text = text.replace(markup, f" <@{person_id}> ")
     # Teams may send HTML-ish text (entities, <p>, <br>); commands are plain words.
     text = re.sub(r"<(?!@)[^>]*>", " ", text)
@@ -116,3 +136,32 @@ def bot_ids(activity: Activity, client_id: str | None) -> set[str]:
     if activity.recipient and activity.recipient.id:
         ids.add(activity.recipient.id)
     return {i for i in ids if i}
+
+
+@dataclass(frozen=True)
+class Member:
+    """A Teams user we saw, with the ids needed to open a 1:1 chat with them later."""
+
+    entra_id: str
+    teams_id: str
+    name: str
+
+
+def seen_members(
+    activity: Activity, *, bot_ids: set[str], profiles: Mapping[str, UserRef] | None = None
+) -> list[Member]:
+    """The sender and the mentioned people whose Entra and Teams ids we both know."""
+    profiles = profiles or {}
+    found: dict[str, Member] = {}
+    sender = activity.from_property
+    if sender and sender.aad_object_id and sender.id and sender.id not in bot_ids:
+        found[sender.aad_object_id] = Member(sender.aad_object_id, sender.id, sender.name or "")
+    for mention in activity.get_mentions():
+        mentioned = mention.mentioned
+        if mentioned is None or not mentioned.id or mentioned.id in bot_ids:
+            continue
+        profile = profiles.get(mentioned.id)
+        entra = _mentioned_id(mentioned) or (profile.platform_id if profile else None)
+        if entra and entra not in found:
+            found[entra] = Member(entra, mentioned.id, mentioned.name or "")
+    return list(found.values())

@@ -44,15 +44,19 @@ def _execute(
     return action
 
 
-def button_action(button: Button, *, lang: str, input_id: str) -> dict[str, Any]:
+def button_action(
+    button: Button, *, lang: str, input_id: str, view: str | None = None
+) -> dict[str, Any]:
     """One neutral button as an Adaptive Card action.
 
     RUN runs its command at once; PICK_DATE and NOTE open an inline card with an
     input whose value the invoke carries back under ``input_id`` (unique per card,
     because Teams merges every input of the card into the action's data).
     """
+    extra = {"view": view} if view else {}
     if button.kind == ButtonKind.RUN:
-        return _execute(button.label, VERB_RUN, {"command": button.command}, primary=button.primary)
+        data = {"command": button.command, **extra}
+        return _execute(button.label, VERB_RUN, data, primary=button.primary)
     if button.kind == ButtonKind.PICK_DATE:
         field: dict[str, Any] = {
             "type": "Input.Date",
@@ -72,7 +76,10 @@ def button_action(button: Button, *, lang: str, input_id: str) -> dict[str, Any]
         }
         verb = VERB_NOTE
     submit = _execute(
-        t(lang, "teams_save"), verb, {"command": button.command, "input": input_id}, primary=True
+        t(lang, "teams_save"),
+        verb,
+        {"command": button.command, "input": input_id, **extra},
+        primary=True,
     )
     return {
         "type": "Action.ShowCard",
@@ -81,28 +88,34 @@ def button_action(button: Button, *, lang: str, input_id: str) -> dict[str, Any]
     }
 
 
-def _line_items(line: Line, *, lang: str, index: int) -> list[dict[str, Any]]:
+def _line_items(line: Line, *, lang: str, index: int, view: str | None) -> list[dict[str, Any]]:
     if line.heading:
         return [_text_block(line.text, weight="Bolder", spacing="Medium")]
     items = [_text_block(line.text, spacing="Small")]
     if line.buttons:
         actions = [
-            button_action(b, lang=lang, input_id=f"in{index}_{n}")
+            button_action(b, lang=lang, input_id=f"in{index}_{n}", view=view)
             for n, b in enumerate(line.buttons)
         ]
         items.append({"type": "ActionSet", "actions": actions})
     return items
 
 
-def card(reply: Reply) -> dict[str, Any]:
-    """Render a reply as an Adaptive Card."""
+def card(reply: Reply, *, view: str | None = None) -> dict[str, Any]:
+    """Render a reply as an Adaptive Card.
+
+    Args:
+        reply: the neutral reply.
+        view: the read-only command that produced it ("action list"), carried by
+            every button so the card can be shown again, updated, after a click.
+    """
     headline: dict[str, Any] = _text_block(reply.headline, weight="Bolder", size="Medium")
     if reply.error:
         headline["color"] = "Attention"
     body: list[dict[str, Any]] = [headline]
     shown = reply.lines[:MAX_LINES]
     for index, line in enumerate(shown):
-        body.extend(_line_items(line, lang=reply.lang, index=index))
+        body.extend(_line_items(line, lang=reply.lang, index=index, view=view))
     if len(reply.lines) > len(shown):
         more = t(reply.lang, "teams_more_lines", count=len(reply.lines) - len(shown))
         body.append(_text_block(more, isSubtle=True))
@@ -119,6 +132,12 @@ def card(reply: Reply) -> dict[str, Any]:
 def fallback_text(reply: Reply) -> str:
     """The plain text of a reply: the activity text, notifications and old clients."""
     return reply.as_text()[:4000]
+
+
+def view_from_data(data: Any) -> str | None:
+    """The read-only command a button's card came from, if any."""
+    view = data.get("view") if isinstance(data, dict) else None
+    return view.strip() if isinstance(view, str) and view.strip() else None
 
 
 def command_from_data(data: Any) -> tuple[str, str | None] | None:

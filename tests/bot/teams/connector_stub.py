@@ -31,6 +31,8 @@ class ConnectorStub:
 
     calls: list[Call] = field(default_factory=list)
     fail_status: int | None = None
+    # Teams ids ("29:…") → the TeamsChannelAccount the members endpoint returns.
+    members: dict[str, dict[str, Any]] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -40,6 +42,7 @@ class ConnectorStub:
         app.router.add_post("/v3/conversations/{cid}/activities", self._activity)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._activity)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._activity)
+        app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
         return app
 
     async def _record(self, request: web.Request) -> Call:
@@ -63,6 +66,15 @@ class ConnectorStub:
                 status=self.fail_status,
             )
         return web.json_response({"id": f"stub-{next(self._ids)}"})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        member = self.members.get(request.match_info["mid"])
+        if member is None:
+            return web.json_response(
+                {"error": {"code": "MemberNotFoundInConversation"}}, status=404
+            )
+        return web.json_response(member)
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         await self._record(request)

@@ -23,7 +23,15 @@ from bot.teams.routes import teams_installer
 from bot.web import create_app
 from storage.db import transaction
 from storage.models import Action, ConversationRef, Workspace
-from tests.bot.teams.conftest import BOT_APP_ID, SVEN, TENANT, Teams, _start, make_settings
+from tests.bot.teams.conftest import (
+    BOT_APP_ID,
+    SDK_WARNINGS,
+    SVEN,
+    TENANT,
+    Teams,
+    _start,
+    make_settings,
+)
 from tests.bot.teams.connector_stub import ConnectorStub
 
 CREDENTIALS = {
@@ -31,6 +39,8 @@ CREDENTIALS = {
     CLIENT_SECRET_ENV: "not-a-real-secret",
     TENANT_ID_ENV: TENANT,
 }
+
+pytestmark = SDK_WARNINGS
 
 
 def test_nothing_configured_means_no_teams() -> None:

@@ -9,7 +9,9 @@ from sqlmodel import select
 from storage.backup import export_data
 from storage.db import transaction
 from storage.models import ConversationRef
-from tests.bot.teams.conftest import EMMA, LISA, NOW, SVEN, TENANT, Teams
+from tests.bot.teams.conftest import EMMA, LISA, NOW, SDK_WARNINGS, SVEN, TENANT, Teams
+
+pytestmark = SDK_WARNINGS
 
 
 def _buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
@@ -158,3 +160,96 @@ async def test_new_date_and_note_buttons_carry_their_inputs(teams: Teams) -> Non
     status, body = await teams.post(teams.card_action(SVEN, save_note, inputs={field: ""}))
     assert body["type"] == "application/vnd.microsoft.activity.message"
     assert "Fyll i" in body["value"]
+
+
+async def test_mention_without_entra_id_is_looked_up_at_the_connector(teams: Teams) -> None:
+    # Teams mentions usually carry only the Teams id; the connector knows the Entra id.
+    teams_id = LISA.account["id"]
+    teams.stub.members[teams_id] = {**LISA.account, "email": "lisa@umea.se"}
+    mention = {"id": teams_id, "name": "Lisa Andersson Lindberg"}
+    await teams.post(
+        teams.message(
+            SVEN,
+            "action add Ring Anna <at>Lisa Andersson Lindberg</at> senast fredag",
+            mentions=[mention],
+        )
+    )
+    assert "#1" in teams.stub.texts()[-1]
+    lookups = [c for c in teams.stub.calls if c.method == "GET"]
+    assert [c.path for c in lookups] == [
+        f"/v3/conversations/a:1personal-chat-{SVEN.aad}/members/{teams_id}"
+    ]
+
+    # Lisa installs the app later: she is the same person, and her action is hers.
+    await teams.post(teams.message(LISA, "action list"))
+    assert "#1 Ring Anna" in teams.stub.texts()[-1]
+
+
+async def test_unknown_mention_falls_back_to_the_teams_id(teams: Teams) -> None:
+    mention = {"id": "29:1unknown", "name": "Gäst Gästsson"}
+    await teams.post(
+        teams.message(SVEN, "action add Ring <at>Gäst Gästsson</at>", mentions=[mention])
+    )
+    assert "ansvarig: Gäst Gästsson" in teams.stub.texts()[-1]
+
+
+async def test_done_in_a_list_shows_the_list_again_updated(teams: Teams) -> None:
+    await teams.post(teams.message(SVEN, "action add Boka lokal @mig senast 2026-12-05"))
+    await teams.post(teams.message(SVEN, "action add Skicka kallelse @mig senast 2026-12-07"))
+    await teams.post(teams.message(SVEN, "action list"))
+    listing = teams.stub.cards()[-1]
+    done = next(b for b in _buttons(listing) if b["type"] == "Action.Execute")
+    assert done["data"] == {"command": "action done #1", "view": "action list"}
+
+    _, body = await teams.post(teams.card_action(SVEN, done))
+    card = body["value"]
+    texts = [item.get("text", "") for item in card["body"]]
+    assert texts[0].startswith("Åtgärd #1 är klar")
+    assert any("#2 Skicka kallelse" in text for text in texts)
+    assert not any("#1 Boka lokal" in text for text in texts[1:])
+    # The buttons of the updated card keep refreshing the list.
+    assert all(b["data"].get("view") == "action list" for b in _buttons(card) if "data" in b)
+
+
+async def test_installation_update_in_a_team_stores_the_channel(teams: Teams) -> None:
+    activity = teams.activity(
+        "installationUpdate",
+        SVEN,
+        {
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "isGroup": True,
+            "id": "19:kc-channel@thread.tacv2",
+        },
+        action="add",
+    )
+    status, _ = await teams.post(activity)
+    assert status in (200, 202)
+    refs = _refs(teams)
+    assert [(k, key) for k, key, _ in refs] == [("channel", "19:kc-channel@thread.tacv2")]
+    reference = refs[0][2]["conversation_reference"]
+    assert reference["serviceUrl"] == teams.service_url
+    assert reference["conversation"]["id"] == "19:kc-channel@thread.tacv2"
+    assert reference.get("activityId") is None
+
+
+async def test_the_invoke_name_is_accepted_in_both_spellings(teams: Teams) -> None:
+    await teams.post(teams.message(SVEN, "action add Boka lokal senast 2026-12-05"))
+    done = next(b for b in _buttons(teams.stub.cards()[-1]) if b["type"] == "Action.Execute")
+    invoke = teams.card_action(SVEN, done)
+    invoke["name"] = "adaptive-card/action"
+    status, body = await teams.post(invoke)
+    assert status == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert _actions(teams)[0]["status"] == "done"
+
+
+async def test_a_bare_mention_shows_help_and_nonsense_is_explained(teams: Teams) -> None:
+    from tests.bot.teams.conftest import BOT
+
+    channel = teams.channel(thread="1700000000777")
+    await teams.post(teams.message(SVEN, "<at>Mötesbot</at>", conversation=channel, mentions=[BOT]))
+    assert teams.stub.texts()[-1].startswith("Hjälp: /action")
+    await teams.post(
+        teams.message(SVEN, "<at>Mötesbot</at> hej", conversation=channel, mentions=[BOT])
+    )
+    assert "Okänt kommando: /hej" in teams.stub.texts()[-1]

@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.teams.config import load_teams_config
-from bot.teams.messenger import TeamsMessenger, unreachable_line, unreachable_people
+from bot.teams.messenger import (
+    TeamsMessenger,
+    teams_messenger,
+    unreachable_line,
+    unreachable_people,
+)
 from bot.teams.routes import TEAMS_BOT_KEY  # noqa: F401  (the running app exposes its bot)
 from commands.format import action_lines
 from commands.reply import Line, Reply
 from scheduler.messenger import DeliveryError, Messenger
 from storage.db import transaction
 from storage.models import Action, Person, Workspace
-from tests.bot.teams.conftest import LISA, SVEN, Teams
+from tests.bot.teams.conftest import BOT, LISA, SDK_WARNINGS, SVEN, TENANT, Teams
+
+pytestmark = SDK_WARNINGS
 
 
 def _messenger(teams: Teams) -> TeamsMessenger:
@@ -83,6 +91,15 @@ async def test_person_without_a_personal_chat_is_a_permanent_failure(teams: Team
     assert isinstance(line, Line) and "Lisa Andersson Lindberg" in line.text
     assert "installera appen personligen" in line.text
     assert unreachable_line("sv", []) is None
+    note = await _messenger(teams).unreachable_note(workspace=ws, people=people.values(), lang="en")
+    assert note is not None and "install the app personally" in note.text
+    assert "Sven" not in note.text
+
+
+def test_teams_messenger_only_when_configured(sqlite_engine: Engine) -> None:
+    assert teams_messenger(sqlite_engine, {}) is None
+    messenger = teams_messenger(sqlite_engine, {"TEAMS_ANONYMOUS": "true"})
+    assert messenger is not None and messenger.platform == "teams"
 
 
 async def test_digest_posts_a_new_message_in_the_channel(teams: Teams) -> None:
@@ -116,3 +133,36 @@ async def test_a_blocked_bot_is_permanent_and_an_outage_is_not(teams: Teams) -> 
             workspace=ws, person=people["Sven Svensson"], reply=Reply("x")
         )
     assert not outage.value.permanent
+
+
+async def test_a_team_member_gets_a_new_personal_chat_opened(teams: Teams) -> None:
+    # The app is in the KC team; Lisa wrote there but never installed it personally.
+    await teams.post(teams.install_team(SVEN))
+    await teams.post(
+        teams.message(
+            LISA,
+            "<at>Mötesbot</at> action add Boka lokal @mig senast 2026-12-05",
+            conversation=teams.channel(thread="1700000000555"),
+            mentions=[BOT],
+        )
+    )
+    ws, people = _workspace_and_people(teams)
+    lisa = people["Lisa Andersson Lindberg"]
+    with transaction(teams.engine) as session:
+        assert unreachable_people(session, workspace=ws, people=[lisa]) == []
+    before = len(teams.stub.calls)
+
+    await _messenger(teams).send_dm(workspace=ws, person=lisa, reply=_morning_dm(teams))
+
+    create, message = teams.stub.calls[before:]
+    assert (create.method, create.path) == ("POST", "/v3/conversations")
+    assert create.body["members"] == [{"id": LISA.account["id"]}]
+    assert create.body["tenantId"] == TENANT and create.body["isGroup"] is False
+    assert message.path.startswith("/v3/conversations/a:stub-conversation-")
+    assert message.path.endswith("/activities")
+    assert "#1 Boka lokal" in message.body["text"]
+
+    # The new chat is stored: the next DM goes straight there.
+    await _messenger(teams).send_dm(workspace=ws, person=lisa, reply=Reply("Igen"))
+    again = teams.stub.calls[-1]
+    assert again.path == message.path and again.body["text"] == "Igen"
