@@ -36,6 +36,9 @@ _ITEM_RE = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.(?:([1-9]\d?)\.?)?\s+(\S.*)$")
 _SPAN_RE = re.compile(
     r"^(?:kl\.?\s*)?(\d{1,2})[:.]?(\d{2})\s*[-–—]\s*(\d{1,2})[:.]?(\d{2})$", re.IGNORECASE
 )
+_SPACED_ROW_RE = re.compile(
+    rf"^(\S.*?)\s{{2,}}({_DATE}|ej angivet)(?:\s{{2,}}(\S.*))?$", re.IGNORECASE
+)
 _SPAN_ANY_RE = re.compile(
     r"(?<![\d-])(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})(?![\d-])"
 )
@@ -91,6 +94,10 @@ _ROLE_LABELS = {
     "anmäld frånvaro": "franvaro",
     "frånvarande": "franvaro",
     "organisatör": "organisator",
+    "ordförande": "beslutande:ordförande",
+    "vice ordförande": "beslutande:vice ordförande",
+    "justerare": "beslutande:justerare",
+    "sekreterare": "ovriga:sekreterare",
 }
 _HEADER_SKIP = {"protokoll", "minnesanteckningar", "minnesanteckning", "mötesanteckningar"}
 _TITLES = ("vice ordförande", "ordförande", "sekreterare", "justerare", "organisatör")
@@ -235,7 +242,7 @@ def _owner(text: str) -> str | None:
 def _heading(line: str) -> str | None:
     """The section a heading line opens, or None."""
     s = clean(line).rstrip(":").strip().casefold()
-    if "\t" in line and s.startswith("åtgärder"):
+    if s.startswith("åtgärd") and re.fullmatch(r"åtgärd(er)?\s+slutdatum\s+ansvarig", s):
         return "actions"
     return _HEADINGS.get(s)
 
@@ -371,6 +378,8 @@ class _Reader:
             if label_low in _ROLE_LABELS and value.strip():
                 section = _ROLE_LABELS[label_low]
                 self._people(section, value.strip())
+                if ":" in section:  # "Ordförande: X" names one person
+                    section = None
                 continue
             if label_low in ("datum", "tid", "plats", "lokal"):
                 key = {"datum": "date", "tid": "span", "lokal": "place"}.get(label_low, "place")
@@ -437,6 +446,7 @@ class _Reader:
             self._person(role, entry)
 
     def _person(self, role: str, parts: list[str]) -> None:
+        role, _, role_title = role.partition(":")
         name = parts[0]
         extra = parts[1:]
         paren = re.findall(r"\(([^)]*)\)", name)
@@ -458,6 +468,8 @@ class _Reader:
                 title = f"{title}, {clean_part}" if title else clean_part
             for note in inner:
                 title = f"{title}, {note}" if title else note
+        if role_title:
+            title = f"{role_title}, {title}" if title else role_title
         self.known.add(name_key(name))
         people = self.meeting.participants
         if role != "organisator":
@@ -551,7 +563,15 @@ class _Reader:
                 if not text:
                     continue
                 bullet = re.match(r"^[-•*]\s+(.*)$", text)
-                if bullet or not decision_open or not item.decisions:
+                # A wrapped line continues the decision above: the previous line has no
+                # closing punctuation and this one starts in lower case.
+                continues = (
+                    decision_open
+                    and bool(item.decisions)
+                    and not item.decisions[-1].endswith((".", "!", "?", ":", ";"))
+                    and text[:1].islower()
+                )
+                if bullet or not continues:
                     item.decisions.append(bullet.group(1) if bullet else text)
                 else:
                     item.decisions[-1] += " " + text
@@ -648,6 +668,13 @@ class _ActionBlock:
             self.state = "done"
             return
         if not text:
+            return
+        spaced = _SPACED_ROW_RE.match(raw.strip())
+        if spaced and self.state in ("idle", "done"):
+            # A table whose tabs became runs of spaces.
+            _, due = _due(spaced.group(2))
+            self._add(clean(spaced.group(1)), due, _owner(spaced.group(3) or ""))
+            self.state = "done"
             return
         label, sep, value = text.partition(":")
         lab = label.strip().casefold()

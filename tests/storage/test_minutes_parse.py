@@ -296,3 +296,43 @@ def test_labelled_fields_and_a_date_line_with_the_time() -> None:
     assert item2.description == ["Läget för vaccinationerna i regionen."]
     assert item2.notes == ["Vaccinationerna går enligt plan."]
     assert m.warnings == []
+
+
+@pytest.mark.parametrize(
+    "name", ["plain-2019-11-06.txt", "mixed-2020-02-12.txt", "labels-2021-03-10.txt"]
+)
+def test_the_same_minutes_without_blank_lines(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8-sig")
+    dense = "\n".join(line for line in text.splitlines() if line.strip())
+    expected, got = parse_minutes(text), parse_minutes(dense)
+    assert _actions(got) == _actions(expected)
+    assert _decisions(got) == _decisions(expected)
+    assert [[n.text for n in a.notes] for i in got.items for a in i.actions] == [
+        [n.text for n in a.notes] for i in expected.items for a in i.actions
+    ]
+
+
+def test_a_table_whose_tabs_became_spaces() -> None:
+    m = _one_item(
+        "Åtgärd    Slutdatum    Ansvarig\n"
+        "Ring Anna    2020-01-15    Per Ek\n"
+        "Skriv brev    Ej angivet    Ej angivet\n"
+        "2020-01-10: Påbörjat."
+    )
+    assert [(a.text, a.due, a.owner, [n.text for n in a.notes]) for a in m.items[0].actions] == [
+        ("Ring Anna", date(2020, 1, 15), "Per Ek", []),
+        ("Skriv brev", None, None, ["Påbörjat."]),
+    ]
+
+
+def test_title_labels_in_the_header() -> None:
+    m = parse_minutes(
+        "Möte\n\nDatum: 2020-01-08\n\nOrdförande: Magnus Haglund\n\nSekreterare: Lisa Berg\n\n"
+        "Organisatör: Lisa Berg\n\n1. Öppning\n"
+    )
+    got = [(p.name, p.role, p.title) for p in m.participants]
+    assert got == [
+        ("Magnus Haglund", "beslutande", "ordförande"),
+        ("Lisa Berg", "ovriga", "sekreterare"),
+        ("Lisa Berg", "organisator", None),
+    ]
