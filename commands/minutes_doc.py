@@ -309,6 +309,10 @@ def to_markdown(doc: MinutesDoc) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _blocks(text: str) -> list[str]:
+    return [b.strip() for b in text.split("\n\n") if b.strip()]
+
+
 def to_docx(doc: MinutesDoc) -> bytes:
     """Render the minutes as a Word document with real headings and tables."""
     from docx import Document
@@ -346,11 +350,11 @@ def to_docx(doc: MinutesDoc) -> bytes:
             para.add_run(", ".join(item.attachments))
         if item.description:
             word.add_heading("Ärendebeskrivning", level=2)
-            for block in item.description.split("\n\n"):
-                word.add_paragraph(block).runs[0].italic = True
+            for block in _blocks(item.description):
+                word.add_paragraph().add_run(block).italic = True
         if item.notes:
             word.add_heading("Anteckningar", level=2)
-            for block in item.notes.split("\n\n"):
+            for block in _blocks(item.notes):
                 word.add_paragraph(block)
         if item.actions:
             word.add_heading("Åtgärder", level=2)

@@ -49,6 +49,7 @@ _FILE_SPLIT_RE = re.compile(
     r"\s*(.+?\.(?:pdf|docx?|pptx?|xlsx?|odt|ods|odp|txt|rtf|png|jpe?g|gif|zip|msg|csv))\s*(?:,|$)",
     re.IGNORECASE,
 )
+_URL_RE = re.compile(r"^<?https?://\S+>?$")
 _TAG_RE = re.compile(r"</?(?:i|b|em|strong|u)>", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(r"^[-=_*]{3,}$")
 _SV_MONTHS = {
@@ -516,6 +517,7 @@ class _Reader:
         actions = _ActionBlock(item, self.known, self.meeting.warnings)
         first_content = True
         decision_open = False
+        attached = 0
         for idx, raw in enumerate(lines):
             stripped = raw.strip()
             if not stripped:
@@ -527,6 +529,7 @@ class _Reader:
             if heading is not None:
                 section = heading
                 decision_open = False
+                attached = 0
                 if heading == "actions":
                     actions.begin()
                 continue
@@ -578,10 +581,16 @@ class _Reader:
                 decision_open = True
                 continue
             if section == "attachments":
-                item.attachments.extend(split_attachments(text))
-                continue
+                # File names and links; the first other line after some ends the list.
+                if _is_attachment_line(text) or _URL_RE.match(text) or not attached:
+                    item.attachments.extend(split_attachments(text))
+                    attached += 1
+                    continue
+                section = "body"
             if section == "presenter":
-                item.presenter = f"{item.presenter}, {text}" if item.presenter else text
+                # One presenter line; text after it without a heading is notes again.
+                item.presenter = text
+                section = "body"
                 continue
             if not text:
                 continue

@@ -336,3 +336,14 @@ def test_title_labels_in_the_header() -> None:
         ("Lisa Berg", "ovriga", "sekreterare"),
         ("Lisa Berg", "organisator", None),
     ]
+
+
+def test_presenter_and_attachment_headings_take_only_their_lines() -> None:
+    m = _one_item(
+        "Föredragande\n\nEva Ek\n\nEva berättade om läget.\n\n"
+        "Bilagor\n\nRapport.pdf\n\nhttps://example.org/bilaga\n\nSe bilagorna."
+    )
+    item = m.items[0]
+    assert item.presenter == "Eva Ek"
+    assert item.attachments == ["Rapport.pdf", "https://example.org/bilaga"]
+    assert item.notes == ["Eva berättade om läget.", "Se bilagorna."]
