@@ -122,6 +122,13 @@ def _person_line(person: Person, part: MeetingParticipant) -> str:
     return ", ".join(bits)
 
 
+def _rank(title: str | None) -> int:
+    low = (title or "").casefold()
+    if "vice ordförande" in low:
+        return 1
+    return 0 if "ordförande" in low else 2
+
+
 def _participants(
     session: Session, meeting_id: int
 ) -> tuple[list[tuple[str, list[str]]], list[str]]:
@@ -134,6 +141,8 @@ def _participants(
     rows = list(session.exec(stmt))
     organizers = {p.id for part, p in rows if part.role == ParticipantRole.ORGANIZER.value}
     roles = []
+    # The chair first, then the vice chair, then by name, as the old tool printed them.
+    rows.sort(key=lambda r: (_rank(r[0].title), r[1].display_name))
     for role, heading in _ROLE_HEADINGS:
         names = [_person_line(p, part) for part, p in rows if part.role == role]
         if names:

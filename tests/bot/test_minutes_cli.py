@@ -108,3 +108,29 @@ def test_unreadable_files_are_a_short_message(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "inte igen formatet" in " ".join(result.output.split())
     assert runner.invoke(app, ["import", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["kc-2016-02-18.txt", "kc-2017-05-10.txt"])
+def test_minutes_of_the_samples_hold_every_action_and_decision(
+    db: str, tmp_path: Path, name: str
+) -> None:
+    from storage.minutes_import.parse import parse_minutes
+
+    runner.invoke(app, ["import", str(_sample(name))])
+    md = " ".join(runner.invoke(app, ["export", "--format", "md", "--meeting", "1"]).output.split())
+    out = tmp_path / "m.docx"
+    runner.invoke(app, ["export", "--format", "docx", "--meeting", "1", "-o", str(out)])
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    word = " ".join(
+        " ".join(p.text for p in document.paragraphs).split()
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    parsed = parse_minutes(_sample(name).read_text(encoding="utf-8"))
+    for item in parsed.items:
+        for action in item.actions:
+            assert " ".join(action.text.split()) in md
+            assert " ".join(action.text.split()) in " ".join(word.split())
+        for decision in item.decisions:
+            assert " ".join(decision.split()) in md
+            assert " ".join(decision.split()) in " ".join(word.split())
+    assert md.index("Magnus Haglund, Örnsköldsviks kommun, ordförande") < md.index("Jonas Jonsson")
