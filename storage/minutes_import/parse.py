@@ -283,8 +283,8 @@ def _looks_like_name(text: str, known: set[str]) -> bool:
 
 
 def _looks_like_sentence(text: str) -> bool:
-    s = clean(text)
-    return len(s.split()) > 6 or s.endswith((".", "?", "!"))
+    """Too long to be who is responsible (names and groups are short)."""
+    return len(clean(text).split()) > 7
 
 
 def name_key(name: str) -> str:
@@ -749,7 +749,8 @@ class _ActionBlock:
                 self.known.add(name_key(self.current.owner))
             self.state = "done"
             return
-        self._add(text)
+        bullet = re.match(r"^[-•]\s+(.*)$", text)
+        self._add(bullet.group(1) if bullet else text)
         self.state = "want_due"
 
 

@@ -347,3 +347,13 @@ def test_presenter_and_attachment_headings_take_only_their_lines() -> None:
     assert item.presenter == "Eva Ek"
     assert item.attachments == ["Rapport.pdf", "https://example.org/bilaga"]
     assert item.notes == ["Eva berättade om läget.", "Se bilagorna."]
+
+
+def test_owner_line_with_a_full_stop_and_bulleted_texts() -> None:
+    m = _one_item(
+        "Åtgärder\n\n- Boka rum\n\n2020-01-15\n\nKansliet.\n\n- Skicka kallelse\n\nEj angivet\n\nEj angivet"
+    )
+    assert [(a.text, a.due, a.owner) for a in m.items[0].actions] == [
+        ("Boka rum", date(2020, 1, 15), "Kansliet."),
+        ("Skicka kallelse", None, None),
+    ]
