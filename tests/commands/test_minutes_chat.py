@@ -197,3 +197,12 @@ def test_english_replies(console: Transcript) -> None:
     reply = console.send("/meeting minutes", lang="en")
     assert reply.headline.startswith("Minutes")
     assert "approved" in console.text("/meeting approve", lang="en")
+
+
+def test_calendar_of_an_imported_series_by_name(console: Transcript) -> None:
+    _import_fixture(console.engine)
+    assert console.send("/meeting kalender").error  # the imported series has no channel
+    reply = console.text("/meeting kalender KC-möte")
+    assert "/calendar/" in reply
+    assert "stängd" in console.text("/meeting kalender KC-möte återkalla")
+    assert console.send("/meeting kalender Okänd serie").error
