@@ -134,3 +134,20 @@ def test_minutes_of_the_samples_hold_every_action_and_decision(
             assert " ".join(decision.split()) in md
             assert " ".join(decision.split()) in " ".join(word.split())
     assert md.index("Magnus Haglund, Örnsköldsviks kommun, ordförande") < md.index("Jonas Jonsson")
+
+
+def test_date_from_the_file_name_when_the_export_has_none(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "kc-2019-12-11.txt"
+    path.write_text(
+        "Kommunchefsmöte\n\n1. Mötets öppnande\n\nÅtgärder\n\nBoka rum\n\n2020-01-15\n\nKansliet\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "taget från filnamnet" in " ".join(result.output.split())
+    assert _count(db, Action) == 1
+    nameless = tmp_path / "export.txt"
+    nameless.write_text("1. Mötets öppnande\n\nText\n", encoding="utf-8")
+    failed = runner.invoke(app, ["import", str(nameless)])
+    assert failed.exit_code == 2
+    assert "mötesdatum" in failed.output
