@@ -93,7 +93,16 @@ _ROLE_LABELS = {
     "övriga närvarande": "ovriga",
     "övriga deltagare": "ovriga",
     "anmäld frånvaro": "franvaro",
+    "anmält förhinder": "franvaro",
     "frånvarande": "franvaro",
+    "frånvaro": "franvaro",
+    "ej närvarande": "franvaro",
+    "närvarande beslutande": "beslutande",
+    "ledamöter": "beslutande",
+    "övriga": "ovriga",
+    "gäster": "ovriga",
+    "adjungerade": "ovriga",
+    "ersättare": "ovriga",
     "organisatör": "organisator",
     "ordförande": "beslutande:ordförande",
     "vice ordförande": "beslutande:vice ordförande",
@@ -408,6 +417,10 @@ class _Reader:
                     if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60:
                         m.start, m.end = time(h1, m1), time(h2, m2)
                         want = "place"
+                continue
+            if text.endswith(":"):  # a label we do not know: its lines are not people
+                section = None
+                m.warnings.append(f"Rubrik: okänd rubrik {text[:60]!r}")
                 continue
             if section is not None and not text[0].isdigit():
                 self._people(section, text)

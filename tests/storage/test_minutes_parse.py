@@ -357,3 +357,16 @@ def test_owner_line_with_a_full_stop_and_bulleted_texts() -> None:
         ("Boka rum", date(2020, 1, 15), "Kansliet."),
         ("Skicka kallelse", None, None),
     ]
+
+
+def test_more_header_labels_and_unknown_ones() -> None:
+    m = parse_minutes(
+        "Möte\n\n2020-01-08\n\nLedamöter:\n\nAnna Berg, Vännäs kommun\n\nGäster:\n\nEva Ek\n\n"
+        "Ej närvarande:\n\nPer Ek\n\nJusterat av:\n\nOkänd Person\n\n1. Öppning\n"
+    )
+    assert [(p.name, p.role) for p in m.participants] == [
+        ("Anna Berg", "beslutande"),
+        ("Eva Ek", "ovriga"),
+        ("Per Ek", "franvaro"),
+    ]
+    assert any("Justerat av" in w for w in m.warnings)
