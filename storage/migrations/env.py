@@ -7,16 +7,10 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from storage.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def include_object(
-    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
-) -> bool:
-    """Keep autogenerate away from the full-text search objects made in raw SQL (0004)."""
-    return not (name or "").startswith(("decision_fts", "ix_decision_fts"))
 
 
 def run_migrations() -> None:
