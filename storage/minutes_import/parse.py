@@ -639,6 +639,11 @@ class _ActionBlock:
         self.state = "idle"
 
     def _add(self, text: str, due: date | None = None, owner: str | None = None) -> ParsedAction:
+        if not text:
+            self.warnings.append(f"Punkt {self.item.number}: en åtgärd utan text hoppades över")
+            # Kept out of the item so nothing empty is stored; notes below it are dropped too.
+            self.current = ParsedAction(text="", due=due, owner=owner)
+            return self.current
         action = ParsedAction(text=text, due=due, owner=owner)
         self.item.actions.append(action)
         self.current = action

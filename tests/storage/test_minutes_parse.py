@@ -6,6 +6,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.minutes_import.parse import ParsedMeeting, looks_like_minutes, name_key, parse_minutes
 
@@ -370,3 +372,44 @@ def test_more_header_labels_and_unknown_ones() -> None:
         ("Per Ek", "franvaro"),
     ]
     assert any("Justerat av" in w for w in m.warnings)
+
+
+_LINES = [
+    "1. Öppning",
+    "3.1. Ekonomi",
+    "## 4. Rubrik",
+    "Åtgärder",
+    "#### ÅTGÄRDER",
+    "ÅTGÄRDER\tSLUTDATUM\tANSVARIG",
+    "<i>Text</i>\t2020-01-01\t<b>Anna</b>",
+    "<i>Text</i>\t\t",
+    "\t2020-01-01\t<b>Anna</b>",
+    "Ej angivet",
+    "2020-01-15",
+    "2020-13-45",
+    "2020-01-20 Anna Berg",
+    "2020-01-12: Not.",
+    "Beslut",
+    "- Beslutet",
+    "Bilagor",
+    "a.pdf, b.docx",
+    "Föredragande:",
+    "Deltagare",
+    "Anna (Organisatör), Per",
+    "08:30-12:00",
+    "25:00-26:00",
+    "**Per Ek**",
+    "*kursiv*",
+    "***",
+    "",
+    "Vanlig text.",
+]
+
+
+@given(st.lists(st.sampled_from(_LINES) | st.text(max_size=40), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_the_parser_never_fails(lines: list[str]) -> None:
+    m = parse_minutes("\n".join(lines))
+    for item in m.items:
+        for action in item.actions:
+            assert action.text
