@@ -151,3 +151,14 @@ def test_date_from_the_file_name_when_the_export_has_none(db: str, tmp_path: Pat
     failed = runner.invoke(app, ["import", str(nameless)])
     assert failed.exit_code == 2
     assert "mötesdatum" in failed.output
+
+
+def test_windows_encoded_export(db: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "plain-2019-11-06.txt").read_text(encoding="utf-8")
+    path = tmp_path / "kc-ansi.txt"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    md = runner.invoke(app, ["export", "--format", "md", "--meeting", "1"]).output
+    assert "Sammanställ svaren från kommunerna" in md
+    assert "Håkan Wretling" in md

@@ -121,6 +121,11 @@ def test_only_organizer_or_chair_approves_and_it_locks(console: Transcript) -> N
     refused = console.send("/meeting justera", user="Per")
     assert refused.error and "organisatör eller ordförande" in refused.headline
     assert "justerat" in console.text("/meeting justera")
+    with Session(console.engine) as session:
+        approved = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "meeting", AuditEvent.op == "approved")
+        ).one()
+        assert approved.before is not None and approved.before["status"] == "ended"
     assert "redan justerat" in console.text("/meeting approve 1")
     locked = console.send("/action ändra #1 Ny text")
     assert locked.error and "justerat" in locked.headline
