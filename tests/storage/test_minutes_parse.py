@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.minutes_import.parse import ParsedMeeting, looks_like_minutes, name_key, parse_minutes
+from storage.minutes_import.parse import (
+    ParsedMeeting,
+    ParsedNote,
+    looks_like_minutes,
+    name_key,
+    parse_minutes,
+)
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "minutes"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "minutes"
@@ -413,3 +419,53 @@ def test_the_parser_never_fails(lines: list[str]) -> None:
     for item in m.items:
         for action in item.actions:
             assert action.text
+
+
+def _as_plain_blocks(m: ParsedMeeting, seed: int) -> str:
+    """Write a parsed meeting back in the plain-block layout, varying how each action is printed."""
+    import random
+
+    rnd = random.Random(seed)
+    out = [m.title or "Kommunchefsmöte", "", "Beslutande:", ""]
+    out += [f"{p.name}, {p.municipality}" for p in m.participants if p.role == "beslutande"]
+    out += ["", m.day.isoformat() if m.day else "", "", "08:30-12:00", "", m.place or "Rum", ""]
+    for item in m.items:
+        out += [f"{item.number}. {item.title}", ""]
+        if item.presenter:
+            out += ["Föredragande", "", item.presenter, ""]
+        if item.description:
+            out += ["Ärendebeskrivning", ""] + [f"{d}\n" for d in item.description]
+        if item.notes:
+            out += ["Anteckningar", ""] + [f"{n}\n" for n in item.notes]
+        if item.actions:
+            out += ["Åtgärder", ""]
+            for a in item.actions:
+                due = a.due.isoformat() if a.due else "Ej angivet"
+                owner = a.owner or "Ej angivet"
+                out += [a.text, ""]
+                if rnd.random() < 0.4:
+                    out += [f"{due} {owner}", ""]
+                else:
+                    out += [due, "", owner, ""]
+                out += [f"{n.day.isoformat()}: {n.text}\n" for n in a.notes]
+        if item.decisions or rnd.random() < 0.3:
+            out += ["Beslut", ""] + [f"- {d}\n" for d in item.decisions]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_samples_rewritten_as_plain_blocks_read_the_same(seed: int) -> None:
+    for name in ("kc-2016-02-18.txt", "kc-2017-05-10.txt"):
+        original = _sample(name)
+        for n, action in enumerate(a for i in original.items for a in i.actions):
+            if n % 3 == seed % 3:
+                action.notes.append(
+                    ParsedNote(date(2016, 3, 1 + n % 27), f"Uppföljning nummer {n}.")
+                )
+        plain = parse_minutes(_as_plain_blocks(original, seed))
+        assert [i.number for i in plain.items] == [i.number for i in original.items]
+        assert _actions(plain) == _actions(original)
+        assert _decisions(plain) == _decisions(original)
+        assert [[(n.day, n.text) for n in a.notes] for i in plain.items for a in i.actions] == [
+            [(n.day, n.text) for n in a.notes] for i in original.items for a in i.actions
+        ]
