@@ -13,7 +13,9 @@ from rich.console import Console
 
 from bot import runtime, schedule_cli
 from bot.console.adapter import run_shell
+from bot.messengers import build_messengers
 from bot.settings import load
+from scheduler.runtime import start_in_thread
 from storage import backup
 from storage.db import transaction
 
@@ -41,7 +43,14 @@ def _engine(migrate: bool = True):  # type: ignore[no-untyped-def]
 def run() -> None:
     """Run the bot: Slack or Teams when configured, else the console on SQLite."""
     settings, engine = _engine()
-    _console(engine, settings.now, user=None, channel="kc")
+    # The scheduler (morning DMs, digests) runs beside the console; see docs/scheduler.md.
+    stop_scheduler = start_in_thread(
+        engine, build_messengers(settings, engine, sys.stdout), settings.now
+    )
+    try:
+        _console(engine, settings.now, user=None, channel="kc")
+    finally:
+        stop_scheduler()
 
 
 def _console(engine, clock, *, user: str | None, channel: str) -> None:  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ def digest(
         recipient=channel_recipient(ws.id, series.channel_id),
         occasion=f"meeting:{meeting.id}@manual:{now.astimezone(UTC):%Y%m%dT%H%M%S}",
         workspace=ws,
-        reply=reply,
+        content=reply,
         due_at=now,
         expires_at=meeting.starts_at,
         channel_id=series.channel_id,

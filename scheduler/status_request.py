@@ -104,7 +104,7 @@ def _for_meeting(
                 recipient=person_recipient(pid),
                 occasion=meeting_occasion(meeting.id, meeting.starts_at.astimezone(UTC)),
                 workspace=ws,
-                reply=status_request_reply(session, person, actions, title, lang, now),
+                content=status_request_reply(session, person, actions, title, lang, now),
                 due_at=moment,
                 expires_at=meeting.starts_at,
                 person=person,

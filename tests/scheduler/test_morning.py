@@ -162,3 +162,15 @@ def test_eight_stays_eight_across_daylight_saving(sqlite_engine: Engine) -> None
     assert len(runner.tick(_utc("2027-10-29T06:00"))) == 1  # Fri, CEST
     assert runner.tick(_utc("2027-11-01T06:00")) == []  # Mon, CET: still 07:00 local
     assert len(runner.tick(_utc("2027-11-01T07:00"))) == 1
+
+
+def test_dm_buttons_are_the_shared_action_buttons() -> None:
+    from commands import format as fmt
+    from scheduler.morning import EPOCH, open_action_buttons
+    from storage.models import Action
+
+    for lang in ("sv", "en"):
+        action = Action(
+            workspace_id=1, number=42, text="x", status="open", created_at=EPOCH, updated_at=EPOCH
+        )
+        assert open_action_buttons(42, lang) == fmt.action_buttons(action, lang)
