@@ -75,7 +75,7 @@ JOIN person p ON p.id = o.person_id
 LEFT JOIN meeting m ON m.id = a.meeting_id
 LEFT JOIN meeting_series s ON s.id = m.series_id
 LEFT JOIN agenda_item i ON i.id = a.item_id
-WHERE a.status = 'open' AND a.due_date IS NOT NULL AND a.due_date <= :horizon
+WHERE a.workspace_id IN (1) AND a.status = 'open' AND a.due_date IS NOT NULL AND a.due_date <= :horizon
   AND p.reminders_enabled AND (p.away_until IS NULL OR p.away_until < :today)
   AND p.reminder_time <= :local_time
 ORDER BY o.person_id, a.due_date, a.number

@@ -8,6 +8,7 @@ memory does not grow with the register's history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache, partial
@@ -72,10 +73,15 @@ def _tables() -> tuple[Any, Any, Any, Any]:
     )
 
 
-def _due_filter(horizon: date, earliest_today: date) -> tuple[Any, ...]:
+def _due_filter(
+    horizon: date, earliest_today: date, workspace_ids: Sequence[int]
+) -> tuple[Any, ...]:
     at, _, pt, _ = _tables()
     a, p = at.c, pt.c
     return (
+        # Naming the workspaces lets ix_action_open_due (workspace, status, due) bound the
+        # scan on PostgreSQL too, so the cost follows the due actions, not the history.
+        a.workspace_id.in_(workspace_ids),
         a.status == ActionStatus.OPEN.value,
         a.due_date.is_not(None),
         a.due_date <= horizon,
@@ -84,7 +90,7 @@ def _due_filter(horizon: date, earliest_today: date) -> tuple[Any, ...]:
     )
 
 
-def due_rows_query(*, horizon: date, earliest_today: date) -> Any:
+def due_rows_query(*, horizon: date, earliest_today: date, workspace_ids: Sequence[int]) -> Any:
     """The set-based query of every (person, due open action) pair that may be reminded.
 
     Only the action's columns are read per row; the people are read once each
@@ -93,6 +99,7 @@ def due_rows_query(*, horizon: date, earliest_today: date) -> Any:
     Args:
         horizon: the latest due date anyone can be reminded of.
         earliest_today: the earliest "today" in any zone (for away periods).
+        workspace_ids: the workspaces to look in.
 
     Returns:
         A SQLAlchemy select of (person id, action id, number, text, due date,
@@ -103,7 +110,7 @@ def due_rows_query(*, horizon: date, earliest_today: date) -> Any:
     return (
         select(o.person_id, a.id, a.number, a.text, a.due_date, a.meeting_id, a.item_id)
         .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
-        .where(*_due_filter(horizon, earliest_today))
+        .where(*_due_filter(horizon, earliest_today, workspace_ids))
         .order_by(o.person_id, a.due_date, a.number)
     )
 
@@ -121,7 +128,7 @@ def people_query(*, earliest_today: date) -> Any:
 
 
 def _latest_notes(
-    session: Session, horizon: date, earliest_today: date
+    session: Session, horizon: date, earliest_today: date, workspace_ids: Sequence[int]
 ) -> dict[int, tuple[date, str]]:
     """The latest note of every action the due query can return, in one query."""
     at, ot, pt, nt = _tables()
@@ -129,7 +136,7 @@ def _latest_notes(
     due_ids = (
         select(a.id)
         .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
-        .where(*_due_filter(horizon, earliest_today))
+        .where(*_due_filter(horizon, earliest_today, workspace_ids))
     )
     stmt = (
         select(n.action_id, n.note_date, n.text)
@@ -318,7 +325,7 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
         eligible[row[0]] = (row, today)
     per_person: dict[int, tuple[Any, date, list[_Due]]] = {}
     for pid, action_id, number, text, due, meeting_id, item_id in session.execute(
-        due_rows_query(horizon=horizon, earliest_today=earliest)
+        due_rows_query(horizon=horizon, earliest_today=earliest, workspace_ids=list(workspaces))
     ).all():
         entry = per_person.get(pid)
         if entry is None:
@@ -330,7 +337,7 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
             entry[2].append(_Due(action_id, number, text, due, meeting_id, item_id))
     all_rows = [r for _, _, rows in per_person.values() for r in rows]
     where = _Where(session, all_rows)
-    notes = _latest_notes(session, horizon, earliest) if all_rows else {}
+    notes = _latest_notes(session, horizon, earliest, list(workspaces)) if all_rows else {}
     out: list[Outgoing] = []
     for pid, (person_row, today, rows) in per_person.items():
         if not rows:
