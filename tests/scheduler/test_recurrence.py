@@ -140,7 +140,11 @@ def test_digest_settings_per_series(console: Transcript) -> None:
 
 
 def test_series_show_in_both_languages(console: Transcript) -> None:
-    send(console, "2026-11-23 09:00", "/meeting series new KC varje månad andra torsdagen 08:30-12:00")
+    send(
+        console,
+        "2026-11-23 09:00",
+        "/meeting series new KC varje månad andra torsdagen 08:30-12:00",
+    )
     sv = console.text("/meeting serie visa")
     assert "Upprepning: varje månad, andra torsdagen" in sv
     assert "2 arbetsdagar före mötet kl. 09:00" in sv
