@@ -16,9 +16,11 @@ from sqlalchemy.engine import Engine
 
 from bot import minutes_cli, runtime, schedule_cli
 from bot.console.adapter import run_shell
+from bot.messengers import build_messengers
 from bot.settings import Settings, load
 from bot.teams import run as teams_run
 from bot.teams.cli import teams_app
+from scheduler.runtime import start_in_thread
 from storage import backup
 from storage.db import transaction
 
@@ -54,7 +56,14 @@ def run() -> None:
         return
     if teams_run.run_if_configured(settings, engine):
         return
-    _console(engine, settings.now, user=None, channel="kc")
+    # The scheduler (morning DMs, digests) runs beside the console; see docs/scheduler.md.
+    stop_scheduler = start_in_thread(
+        engine, build_messengers(settings, engine, sys.stdout), settings.now
+    )
+    try:
+        _console(engine, settings.now, user=None, channel="kc")
+    finally:
+        stop_scheduler()
 
 
 def _console(

@@ -56,9 +56,13 @@ def tick(
     messengers = build_messengers(settings, engine, sys.stdout)
     reports = asyncio.run(run_tick(engine, messengers, now, dry_run=dry_run))
     out = Console()
-    if dry_run:
-        for report in reports:
+    for report in reports:
+        if report.outcome == DRY_RUN:
             _print_outgoing(report.outgoing, prefix="(skulle skickas) ")
+        elif report.outcome == SENT and report.outgoing.workspace.platform != "console":
+            # The console messenger printed its own; say what went to the chat services too.
+            platform = report.outgoing.workspace.platform
+            _print_outgoing(report.outgoing, prefix=f"(skickat via {platform}) ")
     sent = sum(r.outcome == SENT for r in reports)
     would = sum(r.outcome == DRY_RUN for r in reports)
     missing = sum(r.outcome == NO_MESSENGER for r in reports)
@@ -132,7 +136,7 @@ def digest(
         recipient=channel_recipient(ws.id, series.channel_id),
         occasion=f"meeting:{meeting.id}@manual:{now.astimezone(UTC):%Y%m%dT%H%M%S}",
         workspace=ws,
-        reply=reply,
+        content=reply,
         due_at=now,
         expires_at=meeting.starts_at,
         channel_id=series.channel_id,

@@ -215,7 +215,7 @@ def digests_due(session: Session, now: datetime) -> list[Outgoing]:
                     recipient=channel_recipient(ws.id, series.channel_id),
                     occasion=meeting_occasion(meeting.id, meeting.starts_at.astimezone(UTC)),
                     workspace=ws,
-                    reply=digest_reply(session, meeting, now=now, morning=kind == DIGEST_MORNING),
+                    content=digest_reply(session, meeting, now=now, morning=kind == DIGEST_MORNING),
                     due_at=moment,
                     expires_at=meeting.starts_at,
                     channel_id=series.channel_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from commands import format as fmt
 from commands.context import zone
 from commands.dates import format_date
 from commands.i18n import lang_of, t
-from commands.reply import Line, Reply
+from commands.reply import Button, Line, Reply
 from scheduler import messages as _messages  # noqa: F401  (registers the texts)
 from scheduler.outgoing import MORNING_DM, Outgoing, person_recipient
 from scheduler.workdays import add_working_days, is_working_day
@@ -43,7 +44,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CONSOLE = "console"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Due:
     """One due action of one person, as read from the database."""
 
@@ -63,61 +64,86 @@ def _todays(session: Session, now: datetime, workspaces: dict[int, Workspace]) -
     return {now.astimezone(zone(z)).date() for z in zones} or {now.date()}
 
 
-def due_rows_query(*, horizon: date, earliest_today: date) -> Any:
+def _tables() -> tuple[Any, Any, Any, Any]:
+    return (
+        Action.__table__,  # type: ignore[attr-defined]
+        ActionOwner.__table__,  # type: ignore[attr-defined]
+        Person.__table__,  # type: ignore[attr-defined]
+        ActionNote.__table__,  # type: ignore[attr-defined]
+    )
+
+
+def _due_filter(
+    horizon: date, earliest_today: date, workspace_ids: Sequence[int]
+) -> tuple[Any, ...]:
+    at, _, pt, _ = _tables()
+    a, p = at.c, pt.c
+    return (
+        # Naming the workspaces lets ix_action_open_due (workspace, status, due) bound the
+        # scan on PostgreSQL too, so the cost follows the due actions, not the history.
+        a.workspace_id.in_(workspace_ids),
+        a.status == ActionStatus.OPEN.value,
+        a.due_date.is_not(None),
+        a.due_date <= horizon,
+        p.reminders_enabled.is_(True),
+        or_(p.away_until.is_(None), p.away_until < earliest_today),
+    )
+
+
+def due_rows_query(*, horizon: date, earliest_today: date, workspace_ids: Sequence[int]) -> Any:
     """The set-based query of every (person, due open action) pair that may be reminded.
+
+    Only the action's columns are read per row; the people are read once each
+    by :func:`people_query`, so a person's columns are not converted per action.
 
     Args:
         horizon: the latest due date anyone can be reminded of.
         earliest_today: the earliest "today" in any zone (for away periods).
+        workspace_ids: the workspaces to look in.
 
     Returns:
-        A SQLAlchemy select, ordered by person, due date and number.
+        A SQLAlchemy select of (person id, action id, number, text, due date,
+        meeting id, item id), ordered by person, due date and number.
     """
-    at, ot, pt = Action.__table__, ActionOwner.__table__, Person.__table__  # type: ignore[attr-defined]
+    at, ot, pt, _ = _tables()
     a, o, p = at.c, ot.c, pt.c
     return (
-        select(
-            p.id,
-            p.workspace_id,
-            p.display_name,
-            p.platform_user_id,
-            p.timezone,
-            p.locale,
-            p.reminder_time,
-            p.away_until,
-            p.email,
-            a.id,
-            a.number,
-            a.text,
-            a.due_date,
-            a.meeting_id,
-            a.item_id,
-        )
+        select(o.person_id, a.id, a.number, a.text, a.due_date, a.meeting_id, a.item_id)
         .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
-        .where(
-            a.status == ActionStatus.OPEN.value,
-            a.due_date.is_not(None),
-            a.due_date <= horizon,
-            p.reminders_enabled.is_(True),
-            or_(p.away_until.is_(None), p.away_until < earliest_today),
-        )
-        .order_by(p.id, a.due_date, a.number)
+        .where(*_due_filter(horizon, earliest_today, workspace_ids))
+        .order_by(o.person_id, a.due_date, a.number)
     )
 
 
-def _latest_notes(session: Session, action_ids: Sequence[int]) -> dict[int, tuple[date, str]]:
-    notes: dict[int, tuple[date, str]] = {}
-    n = ActionNote.__table__.c  # type: ignore[attr-defined]
-    for start in range(0, len(action_ids), 900):
-        chunk = action_ids[start : start + 900]
-        stmt = (
-            select(n.action_id, n.note_date, n.text)
-            .where(n.action_id.in_(chunk))
-            .order_by(n.action_id, n.note_date, n.id)
-        )
-        for action_id, note_date, text in session.execute(stmt):
-            notes[action_id] = (note_date, text)
-    return notes
+def people_query(*, earliest_today: date) -> Any:
+    """Everyone who may get a reminder (reminders on, not away for sure)."""
+    p = _tables()[2].c
+    return select(
+        p.id, p.workspace_id, p.display_name, p.platform_user_id, p.timezone, p.locale,
+        p.reminder_time, p.away_until, p.email,
+    ).where(
+        p.reminders_enabled.is_(True),
+        or_(p.away_until.is_(None), p.away_until < earliest_today),
+    )  # fmt: skip
+
+
+def _latest_notes(
+    session: Session, horizon: date, earliest_today: date, workspace_ids: Sequence[int]
+) -> dict[int, tuple[date, str]]:
+    """The latest note of every action the due query can return, in one query."""
+    at, ot, pt, nt = _tables()
+    a, o, p, n = at.c, ot.c, pt.c, nt.c
+    due_ids = (
+        select(a.id)
+        .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
+        .where(*_due_filter(horizon, earliest_today, workspace_ids))
+    )
+    stmt = (
+        select(n.action_id, n.note_date, n.text)
+        .where(n.action_id.in_(due_ids))
+        .order_by(n.action_id, n.note_date, n.id)
+    )
+    return {action_id: (note_date, text) for action_id, note_date, text in session.execute(stmt)}
 
 
 class _Where:
@@ -161,17 +187,54 @@ class _Where:
         return label
 
 
-def _line(due: _Due, lang: str, today: date, where: str, note: tuple[date, str] | None) -> Line:
-    parts = [f"#{due.number} {due.text}", fmt.due_text(due.due, lang), where]
-    if due.due < today:
-        parts.append(f"⚠️ {t(lang, 'overdue')}")
-    text = fmt.DASH.join(parts)
-    if note is not None:
-        text += f"\n    {t(lang, 'latest_note')} {note[0].isoformat()}: {note[1]}"
-    stub = Action.model_construct(
-        number=due.number, status=ActionStatus.OPEN.value, created_at=EPOCH, updated_at=EPOCH
+@lru_cache(maxsize=4096)
+def _due_text(due: date, lang: str) -> str:
+    # Babel formatting costs ~60 µs; a day's DMs use a few dozen distinct dates.
+    return fmt.due_text(due, lang)
+
+
+@lru_cache(maxsize=4)
+def _button_template(lang: str) -> tuple[Button, ...]:
+    stub = Action(
+        workspace_id=0,
+        number=0,
+        text="",
+        status=ActionStatus.OPEN.value,
+        created_at=EPOCH,
+        updated_at=EPOCH,
     )
-    return Line(text, fmt.action_buttons(stub, lang), action_number=due.number)
+    return fmt.action_buttons(stub, lang)
+
+
+def open_action_buttons(number: int, lang: str) -> tuple[Button, ...]:
+    """``fmt.action_buttons`` of an open action, without building an Action per line.
+
+    The labels, kinds and commands come from ``fmt.action_buttons`` (rendered
+    once per language for a stub ``#0``), so the DM's buttons are the same as
+    everywhere else; building a model per action cost more than the query.
+    """
+    tag = f"#{number}"
+    first, second, third = _button_template(lang)
+    return (
+        Button(first.label, first.command.replace("#0", tag), first.kind, first.primary),
+        Button(second.label, second.command.replace("#0", tag), second.kind, second.primary),
+        Button(third.label, third.command.replace("#0", tag), third.kind, third.primary),
+    )
+
+
+def _line(due: _Due, lang: str, today: date, where: str, note: tuple[date, str] | None) -> Line:
+    words = _words(lang)
+    text = f"#{due.number} {due.text}{fmt.DASH}{_due_text(due.due, lang)}{fmt.DASH}{where}"
+    if due.due < today:
+        text += words[0]
+    if note is not None:
+        text += f"\n    {words[1]} {note[0].isoformat()}: {note[1]}"
+    return Line(text, open_action_buttons(due.number, lang), action_number=due.number)
+
+
+@lru_cache(maxsize=4)
+def _words(lang: str) -> tuple[str, str]:
+    return f"{fmt.DASH}⚠️ {t(lang, 'overdue')}", t(lang, "latest_note")
 
 
 def render_dm(
@@ -240,40 +303,46 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
     workspaces = {ws.id: ws for ws in session.exec(model_select(Workspace)) if ws.id}
     todays = _todays(session, now, workspaces)
     horizons = {d: add_working_days(d, days_ahead) for d in todays}
-    stmt = due_rows_query(horizon=max(horizons.values()), earliest_today=min(todays))
-    per_person: dict[int, tuple[Person, date, list[_Due]]] = {}
-    skipped: set[int] = set()
-    for row in session.execute(stmt):
-        pid = row[0]
-        if pid in skipped:
+    horizon, earliest = max(horizons.values()), min(todays)
+    # Who is due now: working day, not away, reminder time reached, reachable.
+    eligible: dict[int, tuple[Any, date]] = {}
+    local_by_zone: dict[str, datetime] = {}
+    for row in session.execute(people_query(earliest_today=earliest)).all():
+        ws = workspaces.get(row[1])
+        if ws is None or (row[3] is None and ws.platform != CONSOLE):
             continue
+        zone_name = row[4] or ws.timezone
+        local = local_by_zone.get(zone_name)
+        if local is None:
+            local = local_by_zone[zone_name] = now.astimezone(zone(zone_name))
+        today = local.date()
+        if (
+            not is_working_day(today)
+            or (row[7] is not None and row[7] >= today)
+            or local.time().replace(tzinfo=None) < row[6]
+        ):
+            continue
+        eligible[row[0]] = (row, today)
+    per_person: dict[int, tuple[Any, date, list[_Due]]] = {}
+    for pid, action_id, number, text, due, meeting_id, item_id in session.execute(
+        due_rows_query(horizon=horizon, earliest_today=earliest, workspace_ids=list(workspaces))
+    ).all():
         entry = per_person.get(pid)
         if entry is None:
-            person = _person(row)
-            ws = workspaces.get(person.workspace_id)
-            if ws is None or (person.platform_user_id is None and ws.platform != CONSOLE):
-                skipped.add(pid)
+            found = eligible.get(pid)
+            if found is None:
                 continue
-            local = now.astimezone(zone(person.timezone or ws.timezone))
-            today = local.date()
-            if (
-                not is_working_day(today)
-                or (person.away_until is not None and person.away_until >= today)
-                or local.time().replace(tzinfo=None) < person.reminder_time
-            ):
-                skipped.add(pid)
-                continue
-            entry = per_person[pid] = (person, today, [])
-        due = row[12]
+            entry = per_person[pid] = (found[0], found[1], [])
         if due <= horizons.get(entry[1], entry[1]):
-            entry[2].append(_Due(row[9], row[10], row[11], due, row[13], row[14]))
+            entry[2].append(_Due(action_id, number, text, due, meeting_id, item_id))
     all_rows = [r for _, _, rows in per_person.values() for r in rows]
     where = _Where(session, all_rows)
-    notes = _latest_notes(session, [r.action_id for r in all_rows])
+    notes = _latest_notes(session, horizon, earliest, list(workspaces)) if all_rows else {}
     out: list[Outgoing] = []
-    for pid, (person, today, rows) in per_person.items():
+    for pid, (person_row, today, rows) in per_person.items():
         if not rows:
             continue
+        person = _person(person_row)
         ws = workspaces[person.workspace_id]
         tz = zone(person.timezone or ws.timezone)
         lang = lang_of(person.locale, ws.language)
@@ -283,7 +352,7 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
                 recipient=person_recipient(pid),
                 occasion=today.isoformat(),
                 workspace=ws,
-                reply=render_dm(rows, lang=lang, today=today, where=where, notes=notes),
+                content=partial(render_dm, rows, lang=lang, today=today, where=where, notes=notes),
                 due_at=datetime.combine(today, person.reminder_time, tz),
                 expires_at=datetime.combine(today + timedelta(days=1), time(0), tz),
                 person=person,

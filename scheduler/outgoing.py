@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 from commands.reply import Reply
 from storage.models import Person, Workspace
@@ -23,7 +25,8 @@ class Outgoing:
         recipient: "person:<id>" or "channel:<workspace id>:<channel id>".
         occasion: what makes it unique in time ("2026-12-08", "meeting:5@20261210T0730Z").
         workspace: the workspace it belongs to (its platform picks the messenger).
-        reply: the neutral message.
+        content: the neutral message, or a function that renders it when first needed
+            (morning DMs: a tick renders only the ones it actually sends).
         due_at: when it was meant to go out.
         expires_at: after this it is stale and is not sent at all.
         person: the recipient of a DM.
@@ -34,11 +37,16 @@ class Outgoing:
     recipient: str
     occasion: str
     workspace: Workspace
-    reply: Reply
+    content: Reply | Callable[[], Reply]
     due_at: datetime
     expires_at: datetime
     person: Person | None = None
     channel_id: str | None = None
+
+    @cached_property
+    def reply(self) -> Reply:
+        """The message, rendered on first use."""
+        return self.content if isinstance(self.content, Reply) else self.content()
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -104,7 +104,7 @@ def _for_meeting(
                 recipient=person_recipient(pid),
                 occasion=meeting_occasion(meeting.id, meeting.starts_at.astimezone(UTC)),
                 workspace=ws,
-                reply=status_request_reply(session, person, actions, title, lang, now),
+                content=status_request_reply(session, person, actions, title, lang, now),
                 due_at=moment,
                 expires_at=meeting.starts_at,
                 person=person,
@@ -119,8 +119,10 @@ def status_request_instants(session: Session, now: datetime, until: datetime) ->
     for meeting, series in upcoming_meetings(session, now):
         tz = zone(series.timezone)
         ask_day = working_days_before(meeting.starts_at.astimezone(tz).date(), WORKING_DAYS_BEFORE)
-        for person_time in {p.reminder_time for p in _owners_of_previous(session, meeting)}:
-            moment = datetime.combine(ask_day, person_time, tz)
+        ws = session.get(Workspace, meeting.workspace_id)
+        for person in _owners_of_previous(session, meeting):
+            person_tz = zone(person.timezone or (ws.timezone if ws else series.timezone))
+            moment = datetime.combine(ask_day, person.reminder_time, person_tz)
             if now < moment <= until:
                 instants.add(moment)
     return instants

@@ -41,7 +41,8 @@ def _rows(console: Transcript) -> list[Delivery]:
         return list(session.exec(select(Delivery)))
 
 
-def test_killed_between_claim_and_send_is_sent_once_after_restart(console: Transcript) -> None:
+def test_killed_between_claim_and_send_is_sent_once_after_restart(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     now = at("2026-11-26 08:00")
     # The first process claims Lisa's DM and dies before sending.
@@ -63,7 +64,8 @@ def test_killed_between_claim_and_send_is_sent_once_after_restart(console: Trans
     assert {r.status for r in _rows(console)} == {"sent"}
 
 
-def test_failed_send_is_retried_with_backoff_and_sent_once(console: Transcript) -> None:
+def test_failed_send_is_retried_with_backoff_and_sent_once(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     flaky = Flaky(failures=2)
     now = at("2026-11-26 08:00")

@@ -24,7 +24,8 @@ def _agenda_for_december(console: Transcript) -> None:
     )
 
 
-def test_digest_two_working_days_before_at_nine(console: Transcript) -> None:
+def test_digest_two_working_days_before_at_nine(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     _agenda_for_december(console)
     runner = Runner(console.engine)
@@ -99,7 +100,8 @@ def test_morning_of_the_meeting_post(console: Transcript) -> None:
     assert len(posts) == 2 and posts[1].startswith("Idag: KC-möte")
 
 
-def test_status_requests_three_working_days_before(console: Transcript) -> None:
+def test_status_requests_three_working_days_before(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     runner = Runner(console.engine)
     runner.tick("2026-12-04 08:00")  # Friday: four working days before

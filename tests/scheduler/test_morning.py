@@ -13,7 +13,8 @@ from tests.conftest import Transcript
 from tests.scheduler.helpers import Runner, at, build_kc, send
 
 
-def test_each_owner_gets_one_dm_with_exactly_their_due_actions(console: Transcript) -> None:
+def test_each_owner_gets_one_dm_with_exactly_their_due_actions(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     runner = Runner(console.engine)
     reports = runner.tick("2026-11-26 08:00")  # Thursday
@@ -36,7 +37,8 @@ def test_each_owner_gets_one_dm_with_exactly_their_due_actions(console: Transcri
     assert line.buttons[1].kind == ButtonKind.PICK_DATE
 
 
-def test_groups_and_latest_note(console: Transcript) -> None:
+def test_groups_and_latest_note(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     send(
         console,
@@ -89,7 +91,8 @@ def test_after_downtime_only_today_is_sent(console: Transcript) -> None:
     assert runner.tick("2026-11-27 23:59") == []
 
 
-def test_away_period(console: Transcript) -> None:
+def test_away_period(console_any: Transcript) -> None:
+    console = console_any
     build_kc(console)
     reply = console.send("/action borta till 2026-12-02", user="Lisa Berg")
     assert "till och med ons 2 dec 2026" in reply.headline
@@ -162,3 +165,15 @@ def test_eight_stays_eight_across_daylight_saving(sqlite_engine: Engine) -> None
     assert len(runner.tick(_utc("2027-10-29T06:00"))) == 1  # Fri, CEST
     assert runner.tick(_utc("2027-11-01T06:00")) == []  # Mon, CET: still 07:00 local
     assert len(runner.tick(_utc("2027-11-01T07:00"))) == 1
+
+
+def test_dm_buttons_are_the_shared_action_buttons() -> None:
+    from commands import format as fmt
+    from scheduler.morning import EPOCH, open_action_buttons
+    from storage.models import Action
+
+    for lang in ("sv", "en"):
+        action = Action(
+            workspace_id=1, number=42, text="x", status="open", created_at=EPOCH, updated_at=EPOCH
+        )
+        assert open_action_buttons(42, lang) == fmt.action_buttons(action, lang)

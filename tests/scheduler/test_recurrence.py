@@ -99,7 +99,8 @@ def test_bad_rule_explains_and_saves_nothing(console: Transcript) -> None:
     assert _planned(console) == []
 
 
-def test_move_and_cancel_one_occurrence(console: Transcript) -> None:
+def test_move_and_cancel_one_occurrence(console_any: Transcript) -> None:
+    console = console_any
     send(
         console,
         "2026-11-23 09:00",
@@ -136,3 +137,19 @@ def test_digest_settings_per_series(console: Transcript) -> None:
     assert "mötesdagens morgon" in text
     bad = console.send("/meeting series digest KC")
     assert bad.error
+
+
+def test_series_show_in_both_languages(console: Transcript) -> None:
+    send(
+        console,
+        "2026-11-23 09:00",
+        "/meeting series new KC varje månad andra torsdagen 08:30-12:00",
+    )
+    sv = console.text("/meeting serie visa")
+    assert "Upprepning: varje månad, andra torsdagen" in sv
+    assert "2 arbetsdagar före mötet kl. 09:00" in sv
+    en = console.send("/meeting series show KC", lang="en").as_text()
+    assert "Repeats: monthly, second Thursday" in en
+    assert "2 working days before the meeting at 09:00" in en
+    unknown = console.send("/meeting series show Okänd")
+    assert unknown.error and "Okänd" in unknown.headline
