@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ log = logging.getLogger("motesbot.slack.profiles")
 PLATFORM = "slack"
 # A profile older than this is fetched again; user_change events refresh it sooner.
 STALE_AFTER = timedelta(days=1)
+# Fresh profiles are also kept in memory this long, sparing a database read per mention.
+MEMORY_SECONDS = 300.0
 USER_MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -60,6 +63,7 @@ class Profiles:
         """Keep the engine and the clock that decides staleness."""
         self.engine = engine
         self.clock = clock
+        self._memory: dict[tuple[str, str], tuple[UserRef, float]] = {}
 
     async def ref(
         self, client: AsyncWebClient, team_id: str, user_id: str, *, fallback_name: str = ""
@@ -72,8 +76,12 @@ class Profiles:
             user_id: the Slack user id.
             fallback_name: a name to use when Slack cannot be asked (the payload's user_name).
         """
+        remembered = self._memory.get((team_id, user_id))
+        if remembered is not None and time.monotonic() - remembered[1] < MEMORY_SECONDS:
+            return remembered[0]
         cached, fresh = await asyncio.to_thread(self._load, team_id, user_id)
         if cached is not None and fresh:
+            self._memory[(team_id, user_id)] = (cached, time.monotonic())
             return cached
         try:
             response = await client.users_info(user=user_id, include_locale=True)
@@ -85,6 +93,7 @@ class Profiles:
             return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
         ref = user_ref_from_slack(response.get("user") or {"id": user_id})
         await asyncio.to_thread(self._store, team_id, ref, fetched=True)
+        self._memory[(team_id, user_id)] = (ref, time.monotonic())
         return ref
 
     async def refs(
@@ -96,6 +105,7 @@ class Profiles:
 
     async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:
         """A user_change event: store what it says and fetch the rest next time."""
+        self._memory.pop((team_id, str(user.get("id"))), None)
         await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
 
     def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:

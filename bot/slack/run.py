@@ -56,6 +56,7 @@ async def serve_slack(
             await asyncio.wait_for(service.drain(), timeout=10)
         except TimeoutError:
             log.warning("stopped with background Slack work unfinished")
+        await service.close()
 
 
 async def _wait(event: asyncio.Event) -> None:

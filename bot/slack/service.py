@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
@@ -34,6 +35,10 @@ log = logging.getLogger("motesbot.slack")
 CHANGES_ACTIONS = frozenset({"add", "done", "reopen", "note", "due", "assign", "edit", "cancel"})
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 MAX_HOME_REFRESH = 20
+# A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
+HOME_DELAY_SECONDS = 2.0
+# Work after the ack runs a few requests at a time, so acknowledging new ones stays quick.
+PARALLEL_WORK = 2
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,16 @@ class SlackService:
         self.profiles = Profiles(engine, settings.now)
         self._background: set[asyncio.Future[None]] = set()
         self._working: set[asyncio.Task[Any]] = set()
+        self._homes_due: dict[tuple[str, str], Turn] = {}
+        self._gate = asyncio.Semaphore(PARALLEL_WORK)
+        self.home_delay = HOME_DELAY_SECONDS
+        self.session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Release the shared HTTP session."""
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -103,16 +118,18 @@ class SlackService:
 
     async def run(self, turn: Turn, command: str, text: str) -> Reply:
         """Run a command as the turn's user, off the event loop, and refresh affected homes."""
-        request = await self.request(turn, command, text)
-        reply = await asyncio.to_thread(handle, request, engine=self.engine)
+        async with self._gate:
+            request = await self.request(turn, command, text)
+            reply = await asyncio.to_thread(handle, request, engine=self.engine)
         if not reply.error and _changes_actions(command, text):
             self.refresh_homes_later(turn, reply)
         return reply
 
     async def add_action(self, turn: Turn, form: forms.ActionForm) -> Reply:
         """Log an action from the modal."""
-        request = await self.request(turn, "action", form.text)
-        reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
+        async with self._gate:
+            request = await self.request(turn, "action", form.text)
+            reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
         if not reply.error:
             self.refresh_homes_later(turn, reply)
         return reply
@@ -202,7 +219,7 @@ class SlackService:
         else:
             payload["response_type"] = "in_channel" if in_channel else "ephemeral"
             payload["replace_original"] = False
-        response = await webhook_client(url).send_dict(payload)
+        response = await webhook_client(url, session=self.session).send_dict(payload)
         if response.status_code != 200:
             log.warning("response_url answered %s: %s", response.status_code, response.body[:200])
 
@@ -276,7 +293,21 @@ class SlackService:
             return
         for user_id in users[:MAX_HOME_REFRESH]:
             if user_id.startswith(("U", "W")):
-                await self.publish_home(replace(turn, user_id=user_id, user_name=""))
+                self.schedule_home(replace(turn, user_id=user_id, user_name="", key=None))
+
+    def schedule_home(self, turn: Turn) -> None:
+        """Republish a user's home soon; repeated requests meanwhile make one publish."""
+        key = (turn.team_id, turn.user_id)
+        if key in self._homes_due:
+            return
+        self._homes_due[key] = turn
+        self.spawn(self._publish_due(key))
+
+    async def _publish_due(self, key: tuple[str, str]) -> None:
+        await asyncio.sleep(self.home_delay)
+        turn = self._homes_due.pop(key)
+        async with self._gate:
+            await self.publish_home(turn)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run work after the current answer, keeping a reference until it ends."""

@@ -184,6 +184,7 @@ async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHa
     """Our web app with the Slack routes, on a real port, talking to the stub."""
     settings = slack_settings(stub, sqlite_engine)
     bolt_app, service = build_app(settings, sqlite_engine)
+    service.home_delay = 0  # publish homes at once, so drain() sees them
     app = create_app(settings, sqlite_engine, [slack_routes(bolt_app)])
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
@@ -192,3 +193,4 @@ async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHa
     await service.drain()
     await harness.close()
     await server.close()
+    await service.close()

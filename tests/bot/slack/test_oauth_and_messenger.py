@@ -58,6 +58,7 @@ async def oauth_server(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[
     yield f"http://127.0.0.1:{server.port}"
     await service.drain()
     await server.close()
+    await service.close()
 
 
 async def test_install_then_commands_use_the_stored_bot_token(
