@@ -49,6 +49,9 @@ async def serve_slack(
     try:
         await serve(web_app, host=settings.host, port=settings.port, stop=_wait(stop))
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]
         # Answers already acknowledged still go out before the process ends.
