@@ -33,7 +33,6 @@ log = logging.getLogger("motesbot.slack")
 
 # Subcommands after which the owners' and creators' App Home is republished.
 CHANGES_ACTIONS = frozenset({"add", "done", "reopen", "note", "due", "assign", "edit", "cancel"})
-NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 MAX_HOME_REFRESH = 20
 # A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
 HOME_DELAY_SECONDS = 2.0
@@ -164,32 +163,25 @@ class SlackService:
             except SlackApiError as err:
                 log.warning("DM reply failed: %s", error_code(err))
             return
-        note: str | None = None
-        if reply.visibility == Visibility.CHANNEL and not reply.error and turn.channel_id:
-            try:
-                await turn.client.chat_postMessage(
-                    channel=turn.channel_id, text=text, blocks=blocks
-                )
-                return
-            except SlackApiError as err:
-                note = explain(err, reply.lang)
-                if turn.response_url and error_code(err) in NOT_A_MEMBER:
-                    await self.respond(turn.response_url, text, blocks, in_channel=True)
-                    await self.respond(turn.response_url, note, None)
-                    return
-        if note:
-            text = f"{note}\n\n{text}"
-            blocks = [_section(note), *blocks]
-        if turn.response_url:
-            await self.respond(turn.response_url, text, blocks)
+        to_channel = reply.visibility == Visibility.CHANNEL and not reply.error
+        # A response_url reaches the channel even where the bot is not a member.
+        if turn.response_url and await self.respond(
+            turn.response_url, text, blocks, in_channel=to_channel
+        ):
             return
         if turn.channel_id:
             try:
-                await turn.client.chat_postEphemeral(
-                    channel=turn.channel_id, user=turn.user_id, text=text, blocks=blocks
-                )
+                if to_channel:
+                    await turn.client.chat_postMessage(
+                        channel=turn.channel_id, text=text, blocks=blocks
+                    )
+                else:
+                    await turn.client.chat_postEphemeral(
+                        channel=turn.channel_id, user=turn.user_id, text=text, blocks=blocks
+                    )
                 return
             except SlackApiError as err:
+                # Say what to do, where the person will see it: their DM with the app.
                 note = explain(err, reply.lang)
                 text, blocks = f"{note}\n\n{text}", [_section(note), *blocks]
         await self.dm_user(turn, text, blocks)
@@ -209,8 +201,12 @@ class SlackService:
         *,
         in_channel: bool = False,
         replace_original: bool = False,
-    ) -> None:
-        """Answer through a response_url (ephemeral unless ``in_channel``)."""
+    ) -> bool:
+        """Answer through a response_url (ephemeral unless ``in_channel``).
+
+        Returns:
+            Whether Slack accepted it (a response_url expires after 30 minutes and five uses).
+        """
         payload: dict[str, Any] = {"text": text}
         if blocks is not None:
             payload["blocks"] = blocks
@@ -219,9 +215,15 @@ class SlackService:
         else:
             payload["response_type"] = "in_channel" if in_channel else "ephemeral"
             payload["replace_original"] = False
-        response = await webhook_client(url, session=self.session).send_dict(payload)
+        try:
+            response = await webhook_client(url, session=self.session).send_dict(payload)
+        except Exception:  # the retry handlers gave up; the caller falls back to the Web API
+            log.warning("response_url unreachable", exc_info=True)
+            return False
         if response.status_code != 200:
             log.warning("response_url answered %s: %s", response.status_code, response.body[:200])
+            return False
+        return True
 
     async def update_clicked(self, turn: Turn, reply: Reply, body: dict[str, Any]) -> None:
         """After a button or date picker: change the clicked message (or home) in place."""

@@ -159,16 +159,57 @@ async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness
     assert len(slack_actions(slack.engine)) == 1
 
 
-async def test_not_in_channel_tells_the_caller_how_to_invite_the_bot(slack: SlackHarness) -> None:
+async def test_channel_replies_go_in_channel_while_a_meeting_runs(slack: SlackHarness) -> None:
     await slack.command("/meeting", "new KC-möte 2026-11-23 08:30-12:00 Stadshuset")
-    slack.stub.fail("chat.postMessage", error="not_in_channel", times=5)
-    await slack.command("/meeting", "start", response="start")
+    await slack.command("/meeting", "start")
+    await slack.command("/action", "add Boka lokal", response="add")
 
-    answers = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "start"]
-    hint = [a for a in answers if "/invite @Mötesbot" in a["text"]]
-    assert hint and hint[0]["response_type"] == "ephemeral"
-    # The channel still gets the news, through the response_url.
-    assert any(a["response_type"] == "in_channel" for a in answers)
+    [added] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "add"]
+    assert added["response_type"] == "in_channel" and "#1" in added["text"]
+    [action] = slack_actions(slack.engine)
+    assert action["meeting_id"] is not None
+
+
+async def test_not_in_channel_tells_the_caller_how_to_invite_the_bot(slack: SlackHarness) -> None:
+    # A decision logged from the global shortcut, for a channel the bot was never invited to.
+    await slack.interact(
+        {
+            "type": "shortcut",
+            "callback_id": "log_decision",
+            "user": {"id": "U0SEK", "username": "sara", "team_id": "T0KOMMUN"},
+        }
+    )
+    [opened] = slack.stub.of("views.open")
+    slack.stub.fail("chat.postEphemeral", error="not_in_channel")
+    values = {
+        "text": {"text": {"type": "plain_text_input", "value": "Gruppen beslutar att anta planen"}},
+        "channel": {"channel": {"type": "conversations_select", "selected_conversation": "CPRIV"}},
+    }
+    await slack.interact(
+        {
+            "type": "view_submission",
+            "user": {"id": "U0SEK", "username": "sara", "team_id": "T0KOMMUN"},
+            "view": {
+                **opened.args["view"],
+                "id": "V0NIC",
+                "team_id": "T0KOMMUN",
+                "state": {"values": values},
+            },
+        }
+    )
+
+    [dm] = slack.stub.of("chat.postMessage")
+    assert dm.args["channel"] == "U0SEK"
+    assert "Bjud in Mötesbot till kanalen: /invite @Mötesbot" in dm.args["text"]
+    assert "B1" in dm.args["text"]  # the decision itself was stored and is reported
+
+
+async def test_expired_response_url_falls_back_to_the_web_api(slack: SlackHarness) -> None:
+    slack.stub.fail("response_url", status=404)
+    await slack.command("/action", "add Ring Anna")
+
+    [ephemeral] = slack.stub.of("chat.postEphemeral")
+    assert ephemeral.args["user"] == "U0SEK" and "#1" in ephemeral.args["text"]
 
 
 async def test_healthz_is_200_with_the_database(slack: SlackHarness) -> None:
