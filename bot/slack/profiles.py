@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from bot.slack.errors import is_permanent
 from commands.request import UserRef
 from storage import people
 from storage.db import transaction
@@ -66,15 +67,26 @@ class Profiles:
         self._memory: dict[tuple[str, str], tuple[UserRef, float]] = {}
 
     async def ref(
-        self, client: AsyncWebClient, team_id: str, user_id: str, *, fallback_name: str = ""
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        user_id: str,
+        *,
+        fallback_name: str = "",
+        strict: bool = False,
     ) -> UserRef:
-        """Return one user's profile; never raises for Slack errors.
+        """Return one user's profile.
 
         Args:
             client: a client with a bot token of the team.
             team_id: the Slack team.
             user_id: the Slack user id.
             fallback_name: a name to use when Slack cannot be asked (the payload's user_name).
+            strict: raise Slack's permanent errors (user_not_found, missing_scope) for a user
+                we know nothing about, instead of falling back to the bare id.
+
+        Raises:
+            SlackApiError: only when ``strict``.
         """
         remembered = self._memory.get((team_id, user_id))
         if remembered is not None and time.monotonic() - remembered[1] < MEMORY_SECONDS:
@@ -87,6 +99,8 @@ class Profiles:
             response = await client.users_info(user=user_id, include_locale=True)
         except SlackApiError as err:
             log.warning("users.info %s failed: %s", user_id, err.response.get("error"))
+            if strict and cached is None and is_permanent(err):
+                raise
             return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
         except Exception:  # network gave up after the retries: work with what we have
             log.warning("users.info %s failed", user_id, exc_info=True)
@@ -99,8 +113,14 @@ class Profiles:
     async def refs(
         self, client: AsyncWebClient, team_id: str, user_ids: list[str]
     ) -> dict[str, UserRef]:
-        """Resolve several users concurrently."""
-        found = await asyncio.gather(*(self.ref(client, team_id, uid) for uid in user_ids))
+        """Resolve several mentioned users concurrently.
+
+        Raises:
+            SlackApiError: Slack says one of them does not exist (or we may not ask).
+        """
+        found = await asyncio.gather(
+            *(self.ref(client, team_id, uid, strict=True) for uid in user_ids)
+        )
         return dict(zip(user_ids, found, strict=True))
 
     async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:

@@ -63,6 +63,14 @@ class Turn:
     key: str | None = None
 
 
+class Refused(Exception):
+    """A request that cannot be run; ``reply`` says why, in the caller's language."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.headline)
+        self.reply = reply
+
+
 class SlackService:
     """Run commands for Slack users and deliver the replies."""
 
@@ -101,7 +109,11 @@ class SlackService:
         """The neutral request, with the caller and every ``<@U…>`` mention resolved."""
         caller = await self.caller(turn)
         others = [uid for uid in mentioned_ids(text) if uid != turn.user_id]
-        mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        try:
+            mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        except SlackApiError as err:
+            lang = lang_of(caller.locale, self.settings.default_language)
+            raise Refused(Reply(explain(err, lang), error=True, lang=lang)) from err
         mentions[turn.user_id] = caller
         return Request(
             platform=PLATFORM,
@@ -118,7 +130,10 @@ class SlackService:
     async def run(self, turn: Turn, command: str, text: str) -> Reply:
         """Run a command as the turn's user, off the event loop, and refresh affected homes."""
         async with self._gate:
-            request = await self.request(turn, command, text)
+            try:
+                request = await self.request(turn, command, text)
+            except Refused as refused:
+                return refused.reply
             reply = await asyncio.to_thread(handle, request, engine=self.engine)
         if not reply.error and _changes_actions(command, text):
             self.refresh_homes_later(turn, reply)
@@ -127,7 +142,12 @@ class SlackService:
     async def add_action(self, turn: Turn, form: forms.ActionForm) -> Reply:
         """Log an action from the modal."""
         async with self._gate:
-            request = await self.request(turn, "action", form.text)
+            try:
+                # The chosen users are resolved like mentions in a typed command.
+                who = " ".join(f"<@{uid}>" for uid in form.owner_ids)
+                request = await self.request(turn, "action", f"{form.text} {who}".strip())
+            except Refused as refused:
+                return refused.reply
             reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
         if not reply.error:
             self.refresh_homes_later(turn, reply)

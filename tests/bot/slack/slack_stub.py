@@ -189,7 +189,10 @@ class SlackStub:
                     status=failure.status,
                     headers=failure.headers,
                 )
-            return web.json_response({"ok": False, "error": failure.error})
+            answer: dict[str, Any] = {"ok": False, "error": failure.error}
+            if failure.error == "missing_scope":
+                answer["needed"] = {"users.info": "users:read"}.get(method, "chat:write")
+            return web.json_response(answer)
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -141,6 +141,24 @@ async def test_bad_input_is_a_short_message_not_a_traceback(slack: SlackHarness)
     assert slack_actions(slack.engine) == []
 
 
+async def test_unknown_slack_user_is_explained_and_nothing_stored(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Ring Anna <@U0GONE>")
+
+    [response] = await slack.stub.wait_for("response_url")
+    assert "Slack hittar inte användaren" in response.args["text"]
+    assert slack_actions(slack.engine) == []
+
+
+async def test_missing_scope_says_which_permission(slack: SlackHarness) -> None:
+    await slack.command("/action", "list")  # the caller is known from here on
+    slack.stub.fail("users.info", error="missing_scope")
+    await slack.command("/action", "add Ring Anna <@U0LISA>", response="scope")
+
+    [response] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "scope"]
+    assert "users:read" in response["text"] and "installera om" in response["text"]
+    assert slack_actions(slack.engine) == []
+
+
 async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness) -> None:
     slack.stub.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
     event = {

@@ -161,6 +161,8 @@ async def test_action_without_text_opens_the_form_which_creates_the_action(
     }
     await slack.interact(submission)
     await slack.interact(submission)  # a double submit changes nothing
+    [confirmation] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "r1"][-1:]
+    assert "#1" in confirmation["text"] and "Lisa Andersson" in confirmation["text"]
 
     [action] = slack_actions(slack.engine)
     assert action["text"] == "Ta fram budgetunderlag"
