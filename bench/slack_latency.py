@@ -287,10 +287,11 @@ class _Server:
         )
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
         try:
-            self.proc.wait(timeout=30)
+            # Not blocking the loop: the stub must answer while the server finishes its work.
+            await asyncio.to_thread(self.proc.wait, 30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
 
@@ -325,8 +326,8 @@ async def _run(n: int, c: int, actions: int, db_url: str | None, rounds: int) ->
                 await stub.wait_for("response_url", WARMUP + len(ours), timeout=300)
                 answered_s += time.perf_counter() - started
         finally:
-            floor_server.stop()
-            ours_server.stop()
+            await floor_server.stop()
+            await ours_server.stop()
     await stub.stop()
     result = {
         "n": n,

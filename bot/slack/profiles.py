@@ -124,9 +124,14 @@ class Profiles:
         return dict(zip(user_ids, found, strict=True))
 
     async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:
-        """A user_change event: store what it says and fetch the rest next time."""
+        """A user_change event: update a person we know, and fetch the rest next time.
+
+        People we have never met are not added: a large workspace sends these for everyone.
+        """
         self._memory.pop((team_id, str(user.get("id"))), None)
-        await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
+        cached, _ = await asyncio.to_thread(self._load, team_id, str(user.get("id")))
+        if cached is not None:
+            await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
 
     def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:
         with transaction(self.engine) as session:

@@ -7,6 +7,7 @@ in this module runs before the acknowledgement.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Coroutine
@@ -52,6 +53,7 @@ class Turn:
         user_name: the payload's user name, used until users.info answers.
         response_url: where to answer a command or interaction (valid 30 minutes).
         key: the delivery's idempotency key.
+        thread_ts: the thread a mention was written in; answers go to the same thread.
     """
 
     team_id: str
@@ -61,6 +63,7 @@ class Turn:
     user_name: str = ""
     response_url: str | None = None
     key: str | None = None
+    thread_ts: str | None = None
 
 
 class Refused(Exception):
@@ -84,6 +87,7 @@ class SlackService:
         self._homes_due: dict[tuple[str, str], Turn] = {}
         self._gate = asyncio.Semaphore(PARALLEL_WORK)
         self.home_delay = HOME_DELAY_SECONDS
+        self._hurry = asyncio.Event()
         self.session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -178,7 +182,7 @@ class SlackService:
         if dm and turn.channel_id:
             try:
                 await turn.client.chat_postMessage(
-                    channel=turn.channel_id, text=text, blocks=blocks
+                    channel=turn.channel_id, text=text, blocks=blocks, thread_ts=turn.thread_ts
                 )
             except SlackApiError as err:
                 log.warning("DM reply failed: %s", error_code(err))
@@ -193,11 +197,15 @@ class SlackService:
             try:
                 if to_channel:
                     await turn.client.chat_postMessage(
-                        channel=turn.channel_id, text=text, blocks=blocks
+                        channel=turn.channel_id, text=text, blocks=blocks, thread_ts=turn.thread_ts
                     )
                 else:
                     await turn.client.chat_postEphemeral(
-                        channel=turn.channel_id, user=turn.user_id, text=text, blocks=blocks
+                        channel=turn.channel_id,
+                        user=turn.user_id,
+                        text=text,
+                        blocks=blocks,
+                        thread_ts=turn.thread_ts,
                     )
                 return
             except SlackApiError as err:
@@ -326,7 +334,9 @@ class SlackService:
         self.spawn(self._publish_due(key))
 
     async def _publish_due(self, key: tuple[str, str]) -> None:
-        await asyncio.sleep(self.home_delay)
+        # Wait for more changes to gather, unless we are shutting down.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), self.home_delay)
         turn = self._homes_due.pop(key)
         async with self._gate:
             await self.publish_home(turn)
@@ -359,6 +369,7 @@ class SlackService:
         Used at shutdown (SIGTERM) and by tests, which then look at what Slack received.
         """
         me = asyncio.current_task()
+        self._hurry.set()
         while True:
             pending = [t for t in (*self._working, *self._background) if t is not me]
             if not pending:

@@ -90,6 +90,30 @@ async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness
     assert "#1" in answer.args["text"]
 
 
+async def test_mention_in_a_thread_is_answered_in_the_thread(slack: SlackHarness) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0SEK",
+        "text": "<@UBOT> åtgärd lista",
+        "ts": "1790000000.000150",
+        "thread_ts": "1790000000.000100",
+        "channel": "CKC",
+        "event_ts": "1790000000.000150",
+    }
+    await slack.event(event, event_id="Ev0THREAD")
+
+    [answer] = slack.stub.of("chat.postEphemeral")
+    assert answer.args["thread_ts"] == "1790000000.000100"
+
+
+async def test_url_verification_answers_the_challenge(slack: SlackHarness) -> None:
+    body = '{"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}'
+    answer = await slack.post(body, "application/json")
+
+    assert answer.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer.body
+
+
 async def test_direct_message_runs_the_command(slack: SlackHarness) -> None:
     event = {
         "type": "message",
