@@ -19,6 +19,20 @@ from bot.slack.service import SlackService
 log = logging.getLogger("motesbot.slack")
 
 
+class _QuietTokenNotice(logging.Filter):
+    """Drop Bolt's notice that SLACK_BOT_TOKEN is unused because we pass our own client.
+
+    Our client carries that very token (plus the API URL and retry handlers), so the
+    warning would only alarm whoever reads the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_QuietTokenNotice())
+
+
 class Mode(StrEnum):
     """How Mötesbot is connected to Slack."""
 
