@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -293,6 +294,5 @@ def _trigger_key(body: Body) -> str | None:
 
 
 def _private(reply: Reply) -> Reply:
-    from dataclasses import replace
-
+    # A note's confirmation is for the one who wrote it, even mid-meeting.
     return replace(reply, visibility=Visibility.CALLER)

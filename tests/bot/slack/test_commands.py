@@ -15,7 +15,10 @@ from tests.bot.slack.conftest import SECRET, SlackHarness, sign
 from tests.bot.slack.helpers import slack_actions, slack_people
 
 
-async def test_action_add_is_acked_fast_and_answers_with_the_new_id(slack: SlackHarness) -> None:
+async def test_action_add_is_acked_fast_and_answers_with_the_new_id(
+    slack_any: SlackHarness,
+) -> None:
+    slack = slack_any
     answer = await slack.command("/action", "add Ring Anna <@U0LISA> senast 2026-12-05")
 
     assert answer.status == 200
@@ -70,7 +73,8 @@ async def test_english_locale_gets_english(slack: SlackHarness) -> None:
     assert "Action #1 logged" in response.args["text"]
 
 
-async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness) -> None:
+async def test_app_mention_adds_once_even_when_slack_retries(slack_any: SlackHarness) -> None:
+    slack = slack_any
     event = {
         "type": "app_mention",
         "user": "U0SEK",
