@@ -5,15 +5,20 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import Engine
 
-from bot import runtime
+from bot import minutes_cli, runtime, schedule_cli
 from bot.console.adapter import run_shell
-from bot.settings import load
+from bot.settings import Settings, load
+from bot.teams import run as teams_run
+from bot.teams.cli import teams_app
 from storage import backup
 from storage.db import transaction
 
@@ -24,10 +29,11 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(teams_app, name="teams")
 err_console = Console(stderr=True)
 
 
-def _engine(migrate: bool = True):  # type: ignore[no-untyped-def]
+def _engine(migrate: bool = True) -> tuple[Settings, Engine]:
     settings = load()
     runtime.configure_logging(settings)
     try:
@@ -46,10 +52,14 @@ def run() -> None:
 
         run_slack(settings, engine)
         return
+    if teams_run.run_if_configured(settings, engine):
+        return
     _console(engine, settings.now, user=None, channel="kc")
 
 
-def _console(engine, clock, *, user: str | None, channel: str) -> None:  # type: ignore[no-untyped-def]
+def _console(
+    engine: Engine, clock: Callable[[], datetime], *, user: str | None, channel: str
+) -> None:
     name = user or getpass.getuser().capitalize()
     interactive = sys.stdin.isatty()
     if interactive:
@@ -59,17 +69,29 @@ def _console(engine, clock, *, user: str | None, channel: str) -> None:  # type:
         )
     errors = run_shell(
         engine,
-        sys.stdin,
+        _interactive_lines() if interactive else sys.stdin,
         sys.stdout,
         user=name,
         channel=channel,
         clock=clock,
-        prompt="motesbot> " if interactive else None,
+        prompt=None,
     )
     if interactive:
         return
     if errors:
         err_console.print(f"{errors} kommando(n) gav fel.", style="yellow")
+
+
+def _interactive_lines() -> Iterator[str]:
+    """Lines typed at a prompt, with line editing and history."""
+    import readline  # noqa: F401  (enables editing and history for input())
+
+    while True:
+        try:
+            yield input("motesbot> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
 
 
 @app.command()
@@ -91,22 +113,42 @@ def db_upgrade() -> None:
 
 @app.command()
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help="json or csv")] = "json",
+    format_: Annotated[str, typer.Option("--format", "-f", help="json, csv, md or docx")] = "json",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
     ] = None,
+    meeting: Annotated[
+        int | None, typer.Option("--meeting", help="The meeting whose minutes md/docx show.")
+    ] = None,
 ) -> None:
-    """Export everything as JSON (see docs/export-format.md) or the actions as CSV."""
+    """Export everything as JSON (see docs/export-format.md), the actions as CSV, or one
+    meeting's minutes as Markdown or Word (see docs/minutes.md)."""
     settings, engine = _engine()
+    if format_ in ("md", "docx"):
+        if meeting is None:
+            err_console.print(f"--format {format_} kräver --meeting <id>.")
+            raise typer.Exit(2)
+        try:
+            data, name = minutes_cli.export_minutes(engine, meeting_id=meeting, fmt=format_)
+        except minutes_cli.CliProblem as err:
+            err_console.print(f"[red]{err}[/red]")
+            raise typer.Exit(2) from err
+        if output is None and format_ == "md":
+            sys.stdout.write(data.decode("utf-8"))
+            return
+        target = output or Path(name)
+        target.write_bytes(data)
+        err_console.print(f"Skrev {target}")
+        return
     if format_ not in ("json", "csv"):
-        err_console.print(f"Okänt format: {format_}. Välj json eller csv.")
+        err_console.print(f"Okänt format: {format_}. Välj json, csv, md eller docx.")
         raise typer.Exit(2)
     with transaction(engine) as session:
-        data = backup.export_data(session, exported_at=settings.now())
+        data_doc = backup.export_data(session, exported_at=settings.now())
     text = (
-        json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        json.dumps(data_doc, ensure_ascii=False, indent=2) + "\n"
         if format_ == "json"
-        else backup.export_actions_csv(data)
+        else backup.export_actions_csv(data_doc)
     )
     if output is None:
         sys.stdout.write(text)
@@ -117,23 +159,40 @@ def export(
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="JSON backups to restore.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="JSON backups, or minutes exported from the old tool.")
+    ],
+    series: Annotated[
+        str | None, typer.Option("--series", help="Meeting series for minutes (default KC-möte).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; store nothing.")
+    ] = False,
+    workspace: Annotated[
+        str | None, typer.Option("--workspace", help="PLATFORM:ID when there are several.")
+    ] = None,
 ) -> None:
-    """Restore a JSON export into an empty database."""
-    _, engine = _engine()
-    for path in files:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            err_console.print(f"[red]Kan inte läsa {path}: {err}[/red]")
-            raise typer.Exit(2) from err
-        try:
-            with transaction(engine) as session:
-                counts = backup.restore_data(session, data)
-        except backup.RestoreError as err:
-            err_console.print(f"[red]{path}: {err}. Ingenting importerades.[/red]")
-            raise typer.Exit(2) from err
-        Console().print(f"{path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    """Restore a JSON export into an empty database, or import minutes text (idempotent)."""
+    settings, engine = _engine()
+    try:
+        failures = minutes_cli.run_import(
+            engine,
+            files,
+            series=series,
+            dry_run=dry_run,
+            workspace=workspace,
+            at=settings.now(),
+            out=Console(),
+        )
+    except minutes_cli.CliProblem as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    if failures:
+        raise typer.Exit(2)
+
+
+app.command()(schedule_cli.tick)
+app.command()(schedule_cli.digest)
 
 
 def main() -> None:

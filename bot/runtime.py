@@ -7,6 +7,7 @@ import logging
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
+from bot.observability import setup_logging
 from bot.settings import Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -16,12 +17,15 @@ class StartupError(RuntimeError):
     """The process cannot start; the message says why in plain words."""
 
 
-def configure_logging(settings: Settings) -> None:
-    """Log to standard error at the configured level."""
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
+def configure_logging(settings: Settings, *, default_format: str = "text") -> None:
+    """Log to standard error at the configured level, secrets redacted.
+
+    Args:
+        settings: ``LOG_LEVEL`` and ``LOG_FORMAT``.
+        default_format: used when ``LOG_FORMAT`` is unset ("text" for the shell, "json" for
+            the web app, which also switches to JSON when it starts serving).
+    """
+    setup_logging(settings, default_format=default_format)
     # Migration chatter is noise in a terminal session; warnings still show.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
 

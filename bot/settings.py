@@ -19,10 +19,14 @@ class Settings(BaseSettings):
     port: int = 3000
     host: str = "0.0.0.0"
     log_level: str = "WARNING"
+    # "json" (one object per line) or "text"; unset: json for the web app, text for the shell.
+    log_format: str | None = None
     default_timezone: str = "Europe/Stockholm"
     default_language: str = "sv"
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
     motesbot_now: str | None = None
+    # Where users reach the bot's web server (calendar feed links); commands read PUBLIC_URL.
+    public_url: str = "http://localhost:3000"
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

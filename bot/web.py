@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bot import observability
 from bot.settings import Settings
 
 ENGINE_KEY = web.AppKey("engine", Engine)
@@ -58,6 +59,7 @@ def create_app(
     app[ENGINE_KEY] = engine
     app[SETTINGS_KEY] = settings
     app.router.add_get("/healthz", healthz)
+    observability.install(app, settings, engine)  # /metrics and the request log, always
     for install in installers or []:
         install(app, settings, engine)
     return app
@@ -65,6 +67,7 @@ def create_app(
 
 async def serve(app: web.Application, *, host: str, port: int, stop: Awaitable[None]) -> None:
     """Run the app until ``stop`` completes."""
+    observability.prefer_json(app[SETTINGS_KEY])
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)

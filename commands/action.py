@@ -114,27 +114,23 @@ def add(ctx: Ctx, text: str) -> Reply:
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, or someone's."""
     word = text.strip().casefold()
-    owner_id: int | None = None
-    # "Mine" is what you own or logged: the secretary sees what she just wrote down.
-    involving_id: int | None = ctx.caller_id
+    owner_id: int | None = ctx.caller_id
     statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
     due_before = None
     headline = t(ctx.lang, "list_mine")
     if word in ("", "mine", "mina", "my", "mitt", "mig"):
         pass
     elif word in ("all", "alla", "öppna", "open"):
-        involving_id, headline = None, t(ctx.lang, "list_all")
+        owner_id, headline = None, t(ctx.lang, "list_all")
     elif word in ("overdue", "försenade", "forsenade", "sena", "late"):
-        involving_id, due_before, headline = None, ctx.today, t(ctx.lang, "list_overdue")
+        owner_id, due_before, headline = None, ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
-        involving_id, statuses = None, (ActionStatus.DONE.value,)
-        headline = t(ctx.lang, "list_done")
+        owner_id, statuses, headline = None, (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
     else:
         _, tokens = split_owners(text)
         if len(tokens) != 1:
             raise CommandError("list_usage")
         person = resolve_all(ctx, tokens)[0]
-        involving_id = None
         owner_id, headline = person.id, t(ctx.lang, "list_person", name=person.display_name)
     actions = repo.list_actions(
         ctx.session,
@@ -143,7 +139,6 @@ def list_(ctx: Ctx, text: str) -> Reply:
         owner_id=owner_id,
         due_before=due_before,
         limit=LIST_LIMIT + 1,
-        involving_id=involving_id,
     )
     if not actions:
         return Reply(headline, (Line(t(ctx.lang, "list_empty")),), lang=ctx.lang)

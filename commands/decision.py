@@ -8,6 +8,7 @@ from commands.context import Ctx
 from commands.dates import format_date
 from commands.errors import CommandError
 from commands.i18n import t
+from commands.minutes import link_text
 from commands.registry import subcommand
 from commands.reply import Line, Reply
 from storage import decisions as repo
@@ -18,7 +19,8 @@ MAX_DECISION_TEXT = 4000
 
 
 def _where(ctx: Ctx, decision: Decision) -> str:
-    return fmt.where_text(ctx.session, decision.meeting_id, decision.item_id, ctx.lang, ctx.tz)
+    where = fmt.where_text(ctx.session, decision.meeting_id, decision.item_id, ctx.lang, ctx.tz)
+    return where + link_text(ctx, decision)
 
 
 @subcommand(

@@ -13,10 +13,14 @@ from commands import action as _action  # noqa: F401
 from commands import agenda as _agenda  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
+from commands import minutes as _minutes  # noqa: F401
+from commands import preferences as _preferences  # noqa: F401
 from commands import registry
+from commands import series as _series  # noqa: F401
 from commands.context import Ctx, zone
 from commands.errors import CommandError
 from commands.i18n import lang_of, t
+from commands.metrics import observed
 from commands.reply import Line, Reply
 from commands.request import Request
 from storage import people
@@ -101,6 +105,7 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     return Reply(t(ctx.lang, "help_title", command=command), tuple(lines), lang=ctx.lang)
 
 
+@observed
 def handle(request: Request, *, engine: Engine) -> Reply:
     """Run one command in one transaction and return the reply.
 

@@ -42,6 +42,23 @@ class Line:
 
 
 @dataclass(frozen=True)
+class ReplyFile:
+    """A document that goes with a reply (minutes as Markdown or Word).
+
+    Adapters deliver it their way: the console writes it to the current directory,
+    Slack uploads it, Teams attaches it.
+    """
+
+    filename: str
+    mime_type: str
+    content: bytes | str
+
+    def as_bytes(self) -> bytes:
+        """The content as bytes (text is UTF-8)."""
+        return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the bot answers."""
 
@@ -50,6 +67,7 @@ class Reply:
     visibility: Visibility = Visibility.CALLER
     error: bool = False
     lang: str = "sv"
+    files: tuple[ReplyFile, ...] = ()
 
     def as_text(self) -> str:
         """Render as plain text (console, notifications, fallbacks)."""

@@ -222,7 +222,6 @@ def list_actions(
     due_before: date | None = None,
     meeting_id: int | None = None,
     limit: int = 200,
-    involving_id: int | None = None,
 ) -> list[Action]:
     """Return actions ordered by due date (none last), then number.
 
@@ -234,7 +233,6 @@ def list_actions(
         due_before: only actions due strictly before this date.
         meeting_id: only actions logged under this meeting.
         limit: at most this many.
-        involving_id: only actions this person owns or logged.
 
     Returns:
         The actions.
@@ -246,9 +244,6 @@ def list_actions(
         stmt = stmt.join(ActionOwner, col(ActionOwner.action_id) == col(Action.id)).where(
             ActionOwner.person_id == owner_id
         )
-    if involving_id is not None:
-        owned = select(ActionOwner.action_id).where(ActionOwner.person_id == involving_id)
-        stmt = stmt.where((col(Action.created_by_id) == involving_id) | col(Action.id).in_(owned))
     if due_before is not None:
         stmt = stmt.where(col(Action.due_date) < due_before)
     if meeting_id is not None:

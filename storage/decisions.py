@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -73,19 +75,87 @@ def list_decisions(
     return list(session.exec(stmt.limit(limit)))
 
 
+def numbers_by_id(session: Session, /, *, ids: list[int]) -> dict[int, int]:
+    """Map decision ids to their shown numbers (``B3`` → 3)."""
+    if not ids:
+        return {}
+    stmt = select(Decision.id, Decision.number).where(col(Decision.id).in_(ids))
+    return {int(i): int(n) for i, n in session.exec(stmt) if i is not None}
+
+
+def superseded_by(session: Session, /, *, decision_ids: list[int]) -> dict[int, Decision]:
+    """Map each decision id to the (latest) decision that corrects it."""
+    if not decision_ids:
+        return {}
+    stmt = (
+        select(Decision)
+        .where(col(Decision.supersedes_id).in_(decision_ids))
+        .order_by(col(Decision.number))
+    )
+    result: dict[int, Decision] = {}
+    for newer in session.exec(stmt):
+        assert newer.supersedes_id is not None
+        result[newer.supersedes_id] = newer
+    return result
+
+
+_WORD_RE = re.compile(r"[\w-]+", re.UNICODE)
+
+
+def _terms(words: list[str]) -> list[str]:
+    """Letters and digits only: nothing the user types can break the query syntax."""
+    terms: list[str] = []
+    for word in words:
+        terms.extend(t for t in _WORD_RE.findall(word.replace("-", " ")) if t)
+    return terms[:20]
+
+
 def search_decisions(
     session: Session, /, *, workspace_id: int, words: list[str], limit: int = 20
 ) -> list[Decision]:
-    """Return decisions that contain every word (any case), best (most hits) first.
+    """Return the workspace's decisions that match every word, best match first.
 
-    Python does the matching because SQLite's LIKE folds only ASCII case.
+    PostgreSQL ranks with full-text search in the Swedish configuration
+    (``to_tsvector('swedish', text)``, served by a GIN expression index), so "budget"
+    also finds "budgeten". SQLite ranks with FTS5 (bm25) over a table kept in sync by
+    triggers, and each word is a prefix, so "budget" finds "budgeten" there too.
     """
-    wanted = [w.casefold() for w in words if w.strip()]
-    if not wanted:
+    terms = _terms(words)
+    if not terms:
         return []
-    stmt = select(Decision).where(Decision.workspace_id == workspace_id)
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        query = " ".join(terms)
+        sql = text(
+            "SELECT d.id FROM decision d, plainto_tsquery('swedish', :q) AS q "
+            "WHERE d.workspace_id = :ws AND to_tsvector('swedish', d.text) @@ q "
+            "ORDER BY ts_rank(to_tsvector('swedish', d.text), q) DESC, d.number DESC "
+            "LIMIT :limit"
+        )
+        params: dict[str, object] = {"q": query, "ws": workspace_id, "limit": limit}
+    elif dialect == "sqlite":
+        match = " ".join(f'"{t}"*' for t in terms)
+        sql = text(
+            "SELECT d.id FROM decision_fts f JOIN decision d ON d.id = f.rowid "
+            "WHERE decision_fts MATCH :m AND d.workspace_id = :ws "
+            "ORDER BY bm25(decision_fts), d.number DESC LIMIT :limit"
+        )
+        params = {"m": match, "ws": workspace_id, "limit": limit}
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        return _search_in_python(session, workspace_id=workspace_id, words=terms, limit=limit)
+    ids = [int(row[0]) for row in session.execute(sql, params)]
+    if not ids:
+        return []
+    found = {d.id: d for d in session.exec(select(Decision).where(col(Decision.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def _search_in_python(
+    session: Session, /, *, workspace_id: int, words: list[str], limit: int
+) -> list[Decision]:
+    wanted = [w.casefold() for w in words]
     scored: list[tuple[int, int, Decision]] = []
-    for decision in session.exec(stmt):
+    for decision in session.exec(select(Decision).where(Decision.workspace_id == workspace_id)):
         hay = decision.text.casefold()
         if all(w in hay for w in wanted):
             scored.append((sum(hay.count(w) for w in wanted), decision.number, decision))

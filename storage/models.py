@@ -428,3 +428,23 @@ class SlackProfile(SQLModel, table=True):
     team_id: str = Field(max_length=32)
     user_id: str = Field(max_length=32)
     fetched_at: datetime | None = None
+
+
+# --- Scheduler (issue 4): which dates of a series' rule have become meetings ---------------------
+
+
+class SeriesOccurrence(SQLModel, table=True):
+    """One date of a series' recurrence rule that was turned into a meeting.
+
+    Kept even when the meeting is later moved or cancelled, so extending the
+    planning horizon never recreates an occurrence someone moved away.
+    """
+
+    __tablename__ = "series_occurrence"
+    __table_args__ = (UniqueConstraint("series_id", "occurrence_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id")
+    occurrence_date: date
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    created_at: datetime

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.engine import Engine
@@ -36,6 +37,17 @@ def render(reply: Reply) -> str:
     if reply.visibility == Visibility.CHANNEL:
         return "[kanal] " + text if reply.lang == "sv" else "[channel] " + text
     return text
+
+
+def save_files(reply: Reply, directory: Path | None = None) -> list[Path]:
+    """Write a reply's documents to a directory (default: the current one); return the paths."""
+    target = directory or Path.cwd()
+    written = []
+    for doc in reply.files:
+        path = target / Path(doc.filename).name
+        path.write_bytes(doc.as_bytes())
+        written.append(path)
+    return written
 
 
 def user_ref(name: str) -> UserRef:
@@ -74,6 +86,7 @@ def run_shell(
     clock: Callable[[], datetime],
     lang: str | None = None,
     prompt: str | None = None,
+    files_dir: Path | None = None,
 ) -> int:
     """Read commands until the input ends or the user quits.
 
@@ -91,6 +104,8 @@ def run_shell(
         if reply is not None:
             errors += reply.error
             out.write(render(reply) + "\n")
+            for path in save_files(reply, files_dir):
+                out.write(f"  📄 {path}\n")
         if prompt:
             out.write(prompt)
         out.flush()

@@ -43,7 +43,7 @@ async def test_action_add_is_acked_fast_and_answers_with_the_new_id(
 
 
 async def test_action_list_lists_what_was_added(slack: SlackHarness) -> None:
-    await slack.command("/action", "add Ring Anna <@U0LISA> senast 2026-12-05")
+    await slack.command("/action", "add Ring Anna <@U0SEK> senast 2026-12-05")
     await slack.command("/action", "list", response="list")
 
     listing = [c for c in slack.stub.of("response_url") if c.args["_name"] == "list"]

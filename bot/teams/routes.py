@@ -1,0 +1,70 @@
+"""``POST /api/messages`` on our web app, behind the SDK's JWT validation."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from microsoft_agents.hosting.aiohttp import jwt_authorization_decorator, start_agent_process
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.teams.agent import TeamsBot
+from bot.teams.config import TeamsConfig, warn_anonymous
+from bot.web import RouteInstaller
+
+log = logging.getLogger("motesbot.teams")
+
+MESSAGES_PATH = "/api/messages"
+TEAMS_BOT_KEY = web.AppKey("teams_bot", TeamsBot)
+# The key the SDK's aiohttp JWT middleware reads the auth configuration from.
+SDK_AUTH_CONFIG_KEY = "agent_configuration"
+AUTHORIZED_KEY = web.RequestKey("motesbot_authorized", bool)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def messages_handler(bot: TeamsBot) -> Handler:
+    """The request handler: validate the JWT (SDK), then let the adapter run the turn."""
+
+    async def process(request: web.Request) -> web.StreamResponse:
+        request[AUTHORIZED_KEY] = True
+        response = await start_agent_process(request, bot.app, bot.adapter)
+        return response if response is not None else web.Response(status=202)
+
+    validated: Handler = jwt_authorization_decorator(process)  # type: ignore[no-untyped-call]
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        try:
+            return await validated(request)
+        except Exception:
+            if request.get(AUTHORIZED_KEY):
+                raise
+            # A token the validator chokes on (not just rejects) is still a bad token.
+            log.warning("rejected a Teams request whose token could not be validated")
+            return web.json_response({"error": "Unauthorized"}, status=401)
+
+    return handler
+
+
+def teams_installer(config: TeamsConfig) -> RouteInstaller:
+    """A RouteInstaller adding the Teams endpoint (see bot/web.py).
+
+    Args:
+        config: credentials, or the explicit anonymous development mode.
+    """
+
+    def install(app: web.Application, settings: Settings, engine: Engine) -> None:
+        if config.anonymous:
+            warn_anonymous()
+        bot = TeamsBot(engine=engine, config=config, clock=settings.now)
+        app[TEAMS_BOT_KEY] = bot
+        with warnings.catch_warnings():
+            # The SDK middleware looks its configuration up under a plain string key.
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            app[SDK_AUTH_CONFIG_KEY] = bot.auth_configuration
+        app.router.add_post(MESSAGES_PATH, messages_handler(bot))
+
+    return install

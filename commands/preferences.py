@@ -1,0 +1,105 @@
+"""/action away and /action reminders: each person's own reminder settings."""
+
+from __future__ import annotations
+
+from commands.channel import date_error
+from commands.context import Ctx
+from commands.dates import DateError, format_date, parse_date, parse_time
+from commands.errors import CommandError
+from commands.i18n import t
+from commands.registry import subcommand
+from commands.reply import Reply
+from scheduler import messages as _messages  # noqa: F401  (registers the texts)
+from storage import audit
+
+OFF_WORDS = frozenset({"off", "av", "nej", "no", "stop", "stopp", "inga"})
+ON_WORDS = frozenset({"on", "på", "ja", "yes"})
+BACK_WORDS = frozenset({"off", "av", "tillbaka", "back", "inte", "nej", "no"})
+UNTIL_WORDS = frozenset({"till", "tills", "until", "to", "tom", "t.o.m.", "through"})
+
+
+def _audited(ctx: Ctx, op: str, change: dict[str, object]) -> None:
+    before = audit.snapshot(ctx.caller)
+    for field, value in change.items():
+        setattr(ctx.caller, field, value)
+    ctx.session.add(ctx.caller)
+    ctx.session.flush()
+    audit.record(
+        ctx.session,
+        workspace_id=ctx.ws_id,
+        actor_id=ctx.caller_id,
+        entity="person",
+        entity_id=ctx.caller_id,
+        op=op,
+        at=ctx.now,
+        before=before,
+        after=audit.snapshot(ctx.caller),
+    )
+
+
+@subcommand(
+    "action",
+    "away",
+    words=("borta", "frånvarande", "ledig", "semester", "vacation"),
+    usage={
+        "sv": "/action borta till 2027-08-10 · /action borta av",
+        "en": "/action away till 2027-08-10 · /action away off",
+    },
+    summary={
+        "sv": "Inga påminnelser medan du är borta (till och med datumet).",
+        "en": "No reminders while you are away (up to and including the date).",
+    },
+)
+def away(ctx: Ctx, text: str) -> Reply:
+    """Set or clear the caller's away period."""
+    words = text.split()
+    if not words:
+        raise CommandError("away_usage")
+    if len(words) == 1 and words[0].casefold() in BACK_WORDS:
+        _audited(ctx, "away", {"away_until": None})
+        return Reply(t(ctx.lang, "away_off"), lang=ctx.lang)
+    if words[0].casefold() in UNTIL_WORDS:
+        words = words[1:]
+    try:
+        until = parse_date(" ".join(words), today=ctx.today)
+    except DateError as err:
+        raise date_error(err) from err
+    if until < ctx.today:
+        raise CommandError("date_past", date=format_date(until, ctx.lang))
+    _audited(ctx, "away", {"away_until": until})
+    return Reply(t(ctx.lang, "away_set", date=format_date(until, ctx.lang)), lang=ctx.lang)
+
+
+@subcommand(
+    "action",
+    "reminders",
+    words=("påminnelser", "påminnelse", "paminnelser", "reminder", "morgon"),
+    usage={
+        "sv": "/action påminnelser 07:30 · /action påminnelser av",
+        "en": "/action reminders 07:30 · /action reminders off",
+    },
+    summary={
+        "sv": "När morgonpåminnelsen kommer (arbetsdagar, din tidszon), eller stäng av den.",
+        "en": "When the morning reminder comes (working days, your zone), or turn it off.",
+    },
+)
+def reminders(ctx: Ctx, text: str) -> Reply:
+    """Set the caller's reminder time, or turn reminders off or on."""
+    word = text.strip().casefold()
+    if not word:
+        raise CommandError("reminders_usage")
+    if word in OFF_WORDS:
+        _audited(ctx, "reminders", {"reminders_enabled": False})
+        return Reply(t(ctx.lang, "reminders_off"), lang=ctx.lang)
+    change: dict[str, object] = {"reminders_enabled": True}
+    if word not in ON_WORDS:
+        try:
+            change["reminder_time"] = parse_time(word.removeprefix("kl").strip(". "))
+        except DateError as err:
+            raise CommandError("time_invalid", text=text.strip()[:20]) from err
+    _audited(ctx, "reminders", change)
+    zone_name = ctx.caller.timezone or ctx.workspace.timezone
+    return Reply(
+        t(ctx.lang, "reminders_set", time=f"{ctx.caller.reminder_time:%H:%M}", zone=zone_name),
+        lang=ctx.lang,
+    )

@@ -1,0 +1,322 @@
+"""The morning DM: each person's overdue and soon-due open actions, once a working day.
+
+Pure: everything comes from the session and the ``now`` passed in. The rows
+are read with a handful of set-based queries whose size depends on the number
+of *due* actions only (the ``ix_action_open_due`` index bounds the scan), so
+memory does not grow with the register's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
+
+from commands import format as fmt
+from commands.context import zone
+from commands.dates import format_date
+from commands.i18n import lang_of, t
+from commands.reply import Line, Reply
+from scheduler import messages as _messages  # noqa: F401  (registers the texts)
+from scheduler.outgoing import MORNING_DM, Outgoing, person_recipient
+from scheduler.workdays import add_working_days, is_working_day
+from storage.models import (
+    Action,
+    ActionNote,
+    ActionOwner,
+    ActionStatus,
+    AgendaItem,
+    Meeting,
+    MeetingSeries,
+    Person,
+    Workspace,
+)
+
+DAYS_AHEAD = 3
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CONSOLE = "console"
+
+
+@dataclass
+class _Due:
+    """One due action of one person, as read from the database."""
+
+    action_id: int
+    number: int
+    text: str
+    due: date
+    meeting_id: int | None
+    item_id: int | None
+
+
+def _todays(session: Session, now: datetime, workspaces: dict[int, Workspace]) -> set[date]:
+    zones = {ws.timezone for ws in workspaces.values()}
+    zones.update(
+        z for (z,) in session.execute(select(col(Person.timezone)).distinct()) if z is not None
+    )
+    return {now.astimezone(zone(z)).date() for z in zones} or {now.date()}
+
+
+def due_rows_query(*, horizon: date, earliest_today: date) -> Any:
+    """The set-based query of every (person, due open action) pair that may be reminded.
+
+    Args:
+        horizon: the latest due date anyone can be reminded of.
+        earliest_today: the earliest "today" in any zone (for away periods).
+
+    Returns:
+        A SQLAlchemy select, ordered by person, due date and number.
+    """
+    at, ot, pt = Action.__table__, ActionOwner.__table__, Person.__table__  # type: ignore[attr-defined]
+    a, o, p = at.c, ot.c, pt.c
+    return (
+        select(
+            p.id,
+            p.workspace_id,
+            p.display_name,
+            p.platform_user_id,
+            p.timezone,
+            p.locale,
+            p.reminder_time,
+            p.away_until,
+            p.email,
+            a.id,
+            a.number,
+            a.text,
+            a.due_date,
+            a.meeting_id,
+            a.item_id,
+        )
+        .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
+        .where(
+            a.status == ActionStatus.OPEN.value,
+            a.due_date.is_not(None),
+            a.due_date <= horizon,
+            p.reminders_enabled.is_(True),
+            or_(p.away_until.is_(None), p.away_until < earliest_today),
+        )
+        .order_by(p.id, a.due_date, a.number)
+    )
+
+
+def _latest_notes(session: Session, action_ids: Sequence[int]) -> dict[int, tuple[date, str]]:
+    notes: dict[int, tuple[date, str]] = {}
+    n = ActionNote.__table__.c  # type: ignore[attr-defined]
+    for start in range(0, len(action_ids), 900):
+        chunk = action_ids[start : start + 900]
+        stmt = (
+            select(n.action_id, n.note_date, n.text)
+            .where(n.action_id.in_(chunk))
+            .order_by(n.action_id, n.note_date, n.id)
+        )
+        for action_id, note_date, text in session.execute(stmt):
+            notes[action_id] = (note_date, text)
+    return notes
+
+
+class _Where:
+    """Meeting and item labels ("KC-möte tors 10 dec 2026, punkt 3.1"), read once each."""
+
+    def __init__(self, session: Session, rows: list[_Due]) -> None:
+        self.meetings: dict[int, tuple[date, str, ZoneInfo]] = {}
+        self.items: dict[int, str] = {}
+        meeting_ids = {r.meeting_id for r in rows if r.meeting_id is not None}
+        item_ids = {r.item_id for r in rows if r.item_id is not None}
+        if meeting_ids:
+            stmt = (
+                select(Meeting, MeetingSeries)
+                .outerjoin(MeetingSeries, MeetingSeries.id == Meeting.series_id)  # type: ignore[arg-type]
+                .where(Meeting.id.in_(meeting_ids))  # type: ignore[union-attr]
+            )
+            for meeting, series in session.execute(stmt):
+                tz = zone(series.timezone if series else None)
+                name = meeting.title or (series.name if series else "")
+                self.meetings[meeting.id] = (meeting.starts_at.astimezone(tz).date(), name, tz)
+        if item_ids:
+            stmt2 = select(col(AgendaItem.id), col(AgendaItem.number)).where(
+                AgendaItem.id.in_(item_ids)  # type: ignore[union-attr]
+            )
+            self.items = {i: num for i, num in session.execute(stmt2)}
+        self._cache: dict[tuple[int | None, int | None, str], str] = {}
+
+    def text(self, meeting_id: int | None, item_id: int | None, lang: str) -> str:
+        key = (meeting_id, item_id, lang)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        if meeting_id is None or meeting_id not in self.meetings:
+            label = t(lang, "no_meeting")
+        else:
+            day, name, _ = self.meetings[meeting_id]
+            label = f"{name} {format_date(day, lang)}".strip()
+            if item_id is not None and item_id in self.items:
+                label += f", {t(lang, 'item')} {self.items[item_id]}"
+        self._cache[key] = label
+        return label
+
+
+def _line(due: _Due, lang: str, today: date, where: str, note: tuple[date, str] | None) -> Line:
+    parts = [f"#{due.number} {due.text}", fmt.due_text(due.due, lang), where]
+    if due.due < today:
+        parts.append(f"⚠️ {t(lang, 'overdue')}")
+    text = fmt.DASH.join(parts)
+    if note is not None:
+        text += f"\n    {t(lang, 'latest_note')} {note[0].isoformat()}: {note[1]}"
+    stub = Action.model_construct(
+        number=due.number, status=ActionStatus.OPEN.value, created_at=EPOCH, updated_at=EPOCH
+    )
+    return Line(text, fmt.action_buttons(stub, lang), action_number=due.number)
+
+
+def render_dm(
+    rows: list[_Due],
+    *,
+    lang: str,
+    today: date,
+    where: _Where,
+    notes: dict[int, tuple[date, str]],
+) -> Reply:
+    """The DM of one person: Försenade / Idag / Kommande, each action with its buttons."""
+    groups: list[tuple[str, list[_Due]]] = [
+        ("dm_overdue", [r for r in rows if r.due < today]),
+        ("dm_today", [r for r in rows if r.due == today]),
+        ("dm_upcoming", [r for r in rows if r.due > today]),
+    ]
+    lines: list[Line] = []
+    for key, group in groups:
+        if not group:
+            continue
+        lines.append(Line(t(lang, key), heading=True))
+        for r in group:
+            lines.append(
+                _line(
+                    r,
+                    lang,
+                    today,
+                    where.text(r.meeting_id, r.item_id, lang),
+                    notes.get(r.action_id),
+                )
+            )
+    return Reply(t(lang, "dm_headline", count=len(rows)), tuple(lines), lang=lang)
+
+
+def _person(row: Any) -> Person:
+    return Person.model_construct(
+        id=row[0],
+        workspace_id=row[1],
+        display_name=row[2],
+        platform_user_id=row[3],
+        timezone=row[4],
+        locale=row[5],
+        reminder_time=row[6],
+        away_until=row[7],
+        email=row[8],
+        reminders_enabled=True,
+        created_at=EPOCH,
+    )
+
+
+def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD) -> list[Outgoing]:
+    """Every morning DM that is due at ``now`` and still useful (the person's day is not over).
+
+    A person gets one when, in their zone (their own, else the workspace's), today
+    is a working day, they are not away, their reminder time has come, and they own
+    open actions that are overdue or due within ``days_ahead`` working days.
+
+    Args:
+        session: a read session.
+        now: the injected clock (aware).
+        days_ahead: how many working days ahead count as "coming up".
+
+    Returns:
+        The DMs, one per person, not yet checked against what was already sent.
+    """
+    workspaces = {ws.id: ws for ws in session.exec(model_select(Workspace)) if ws.id}
+    todays = _todays(session, now, workspaces)
+    horizons = {d: add_working_days(d, days_ahead) for d in todays}
+    stmt = due_rows_query(horizon=max(horizons.values()), earliest_today=min(todays))
+    per_person: dict[int, tuple[Person, date, list[_Due]]] = {}
+    skipped: set[int] = set()
+    for row in session.execute(stmt):
+        pid = row[0]
+        if pid in skipped:
+            continue
+        entry = per_person.get(pid)
+        if entry is None:
+            person = _person(row)
+            ws = workspaces.get(person.workspace_id)
+            if ws is None or (person.platform_user_id is None and ws.platform != CONSOLE):
+                skipped.add(pid)
+                continue
+            local = now.astimezone(zone(person.timezone or ws.timezone))
+            today = local.date()
+            if (
+                not is_working_day(today)
+                or (person.away_until is not None and person.away_until >= today)
+                or local.time().replace(tzinfo=None) < person.reminder_time
+            ):
+                skipped.add(pid)
+                continue
+            entry = per_person[pid] = (person, today, [])
+        due = row[12]
+        if due <= horizons.get(entry[1], entry[1]):
+            entry[2].append(_Due(row[9], row[10], row[11], due, row[13], row[14]))
+    all_rows = [r for _, _, rows in per_person.values() for r in rows]
+    where = _Where(session, all_rows)
+    notes = _latest_notes(session, [r.action_id for r in all_rows])
+    out: list[Outgoing] = []
+    for pid, (person, today, rows) in per_person.items():
+        if not rows:
+            continue
+        ws = workspaces[person.workspace_id]
+        tz = zone(person.timezone or ws.timezone)
+        lang = lang_of(person.locale, ws.language)
+        out.append(
+            Outgoing(
+                kind=MORNING_DM,
+                recipient=person_recipient(pid),
+                occasion=today.isoformat(),
+                workspace=ws,
+                reply=render_dm(rows, lang=lang, today=today, where=where, notes=notes),
+                due_at=datetime.combine(today, person.reminder_time, tz),
+                expires_at=datetime.combine(today + timedelta(days=1), time(0), tz),
+                person=person,
+            )
+        )
+    return out
+
+
+def next_reminder_instants(session: Session, now: datetime, until: datetime) -> set[datetime]:
+    """The distinct moments in (now, until] at which someone's reminder time comes.
+
+    Used to schedule exact-time jobs; one job per distinct (zone, time), not per person.
+    """
+    workspaces = {ws.id: ws for ws in session.exec(model_select(Workspace)) if ws.id}
+    p = Person.__table__.c  # type: ignore[attr-defined]
+    stmt = (
+        select(p.workspace_id, p.timezone, p.reminder_time)
+        .where(p.reminders_enabled.is_(True))
+        .distinct()
+    )
+    instants: set[datetime] = set()
+    for ws_id, tz_name, at in session.execute(stmt):
+        ws = workspaces.get(ws_id)
+        tz = zone(tz_name or (ws.timezone if ws else None))
+        day = now.astimezone(tz).date()
+        while True:
+            moment = datetime.combine(day, at, tz)
+            if moment > until:
+                break
+            if moment > now and is_working_day(day):
+                instants.add(moment)
+            day += timedelta(days=1)
+    return instants
+
+
+__all__ = ["due_rows_query", "morning_dms", "next_reminder_instants", "render_dm"]

@@ -1,0 +1,61 @@
+"""What the scheduler wants to send: one message, its delivery key and its window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from commands.reply import Reply
+from storage.models import Person, Workspace
+
+MORNING_DM = "morning_dm"
+DIGEST = "digest"
+DIGEST_MORNING = "digest_morning"
+STATUS_REQUEST = "status_request"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message that is due: where it goes, what it says, and its delivery key.
+
+    Attributes:
+        kind: one of the kinds above.
+        recipient: "person:<id>" or "channel:<workspace id>:<channel id>".
+        occasion: what makes it unique in time ("2026-12-08", "meeting:5@20261210T0730Z").
+        workspace: the workspace it belongs to (its platform picks the messenger).
+        reply: the neutral message.
+        due_at: when it was meant to go out.
+        expires_at: after this it is stale and is not sent at all.
+        person: the recipient of a DM.
+        channel_id: the channel of a post.
+    """
+
+    kind: str
+    recipient: str
+    occasion: str
+    workspace: Workspace
+    reply: Reply
+    due_at: datetime
+    expires_at: datetime
+    person: Person | None = None
+    channel_id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """The delivery key (unique in the ``delivery`` table)."""
+        return (self.kind, self.recipient, self.occasion)
+
+
+def person_recipient(person_id: int) -> str:
+    """The recipient string of a person."""
+    return f"person:{person_id}"
+
+
+def channel_recipient(workspace_id: int, channel_id: str) -> str:
+    """The recipient string of a channel."""
+    return f"channel:{workspace_id}:{channel_id}"
+
+
+def meeting_occasion(meeting_id: int, starts_at: datetime) -> str:
+    """A meeting occasion; a moved meeting is a new occasion and is announced again."""
+    return f"meeting:{meeting_id}@{starts_at.astimezone(UTC):%Y%m%dT%H%MZ}"
