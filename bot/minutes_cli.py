@@ -22,7 +22,12 @@ from commands import minutes_doc
 from storage import backup
 from storage.db import transaction
 from storage.minutes_import.load import DEFAULT_SERIES, ImportProblem, LoadResult, load_minutes
-from storage.minutes_import.parse import ParsedMeeting, looks_like_minutes, parse_minutes
+from storage.minutes_import.parse import (
+    ParsedMeeting,
+    looks_like_minutes,
+    parse_day,
+    parse_minutes,
+)
 from storage.models import Workspace
 from storage.workspaces import get_or_create_workspace
 
@@ -151,6 +156,11 @@ def run_import(
                 out.print(f"{src.path}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
                 continue
             parsed = parse_minutes(src.text)
+            if parsed.day is None and (from_name := parse_day(src.path.name)) is not None:
+                # The export had no date line; its file name ("kc-2019-11-06.txt") has one.
+                parsed.day = from_name
+                parsed.warnings = [w for w in parsed.warnings if "mötesdatum" not in w]
+                parsed.warnings.append(f"Mötesdatum {from_name.isoformat()} taget från filnamnet.")
             result: LoadResult | None = None
             if not dry_run:
                 if ws_id is None:

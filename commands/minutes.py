@@ -99,6 +99,10 @@ register_messages(
             "sv": "Den här kanalen har ingen mötesserie. Planera ett möte först: /meeting new KC-möte <datum>.",
             "en": "This channel has no meeting series. Plan a meeting first: /meeting new KC-möte <date>.",
         },
+        "min_series_not_found": {
+            "sv": "Hittar ingen mötesserie som heter ”{name}”.",
+            "en": "No meeting series called “{name}”.",
+        },
         "min_series_feed": {
             "sv": "Prenumerera på {series} i Outlook eller Google Kalender med den här adressen (håll den för dig själv):",
             "en": "Subscribe to {series} in Outlook or Google Calendar with this address (keep it to yourself):",
@@ -395,15 +399,27 @@ def _feed_reply(
     "meeting",
     "calendar",
     words=("kalender", "ical", "ics", "feed"),
-    usage={"sv": "/meeting kalender [återkalla]", "en": "/meeting calendar [revoke]"},
+    usage={
+        "sv": "/meeting kalender [serie] [återkalla]",
+        "en": "/meeting calendar [series] [revoke]",
+    },
     summary={
         "sv": "Kalenderadress med seriens möten (Outlook, Google); återkalla stänger den.",
         "en": "A calendar address with the series' meetings (Outlook, Google); revoke closes it.",
     },
 )
 def meeting_calendar(ctx: Ctx, text: str) -> Reply:
-    """Hand out (or revoke) the feed of the channel's meeting series."""
-    series = channel_series(ctx)
+    """Hand out (or revoke) the feed of the channel's (or a named) meeting series."""
+    words = text.split()
+    revoke = bool(words) and words[-1].casefold() in REVOKE_WORDS
+    name = " ".join(words[:-1] if revoke else words).strip('"“”')
+    if name:
+        found = meeting_repo.get_series_by_name(ctx.session, workspace_id=ctx.ws_id, name=name)
+        if found is None:
+            raise CommandError("min_series_not_found", name=name[:60])
+        series = [found]
+    else:
+        series = channel_series(ctx)
     if not series or series[0].id is None:
         raise CommandError("min_no_series")
     return _feed_reply(
@@ -412,7 +428,7 @@ def meeting_calendar(ctx: Ctx, text: str) -> Reply:
         target_id=series[0].id,
         headline=t(ctx.lang, "min_series_feed", series=series[0].name),
         command="/meeting",
-        text=text,
+        text="revoke" if revoke else "",
     )
 
 

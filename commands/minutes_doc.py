@@ -122,6 +122,13 @@ def _person_line(person: Person, part: MeetingParticipant) -> str:
     return ", ".join(bits)
 
 
+def _rank(title: str | None) -> int:
+    low = (title or "").casefold()
+    if "vice ordförande" in low:
+        return 1
+    return 0 if "ordförande" in low else 2
+
+
 def _participants(
     session: Session, meeting_id: int
 ) -> tuple[list[tuple[str, list[str]]], list[str]]:
@@ -134,6 +141,8 @@ def _participants(
     rows = list(session.exec(stmt))
     organizers = {p.id for part, p in rows if part.role == ParticipantRole.ORGANIZER.value}
     roles = []
+    # The chair first, then the vice chair, then by name, as the old tool printed them.
+    rows.sort(key=lambda r: (_rank(r[0].title), r[1].display_name))
     for role, heading in _ROLE_HEADINGS:
         names = [_person_line(p, part) for part, p in rows if part.role == role]
         if names:
@@ -309,6 +318,10 @@ def to_markdown(doc: MinutesDoc) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _blocks(text: str) -> list[str]:
+    return [b.strip() for b in text.split("\n\n") if b.strip()]
+
+
 def to_docx(doc: MinutesDoc) -> bytes:
     """Render the minutes as a Word document with real headings and tables."""
     from docx import Document
@@ -346,11 +359,11 @@ def to_docx(doc: MinutesDoc) -> bytes:
             para.add_run(", ".join(item.attachments))
         if item.description:
             word.add_heading("Ärendebeskrivning", level=2)
-            for block in item.description.split("\n\n"):
-                word.add_paragraph(block).runs[0].italic = True
+            for block in _blocks(item.description):
+                word.add_paragraph().add_run(block).italic = True
         if item.notes:
             word.add_heading("Anteckningar", level=2)
-            for block in item.notes.split("\n\n"):
+            for block in _blocks(item.notes):
                 word.add_paragraph(block)
         if item.actions:
             word.add_heading("Åtgärder", level=2)

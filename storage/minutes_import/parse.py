@@ -16,275 +16,49 @@ This module is pure: text in, :class:`ParsedMeeting` out. Nothing here touches a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 
-NOT_GIVEN = "ej angivet"
-_NOT_GIVEN = frozenset(
-    {"ej angivet", "ej angiven", "ej angivna", "inte angivet", "saknas", "-", "–"}
+from storage.minutes_import.actions import ActionBlock
+from storage.minutes_import.lines import (
+    _DATE_RE,
+    _FILE_EXT_RE,
+    _HEADER_SKIP,
+    _HEADINGS,
+    _ITEM_RE,
+    _ORG_WORDS,
+    _ROLE_LABELS,
+    _SEPARATOR_RE,
+    _SPAN_ANY_RE,
+    _URL_RE,
+    _heading,
+    _is_attachment_line,
+    _is_italic,
+    _looks_like_name,
+    _span,
+    clean,
+    name_key,
+    parse_day,
+    split_attachments,
+)
+from storage.minutes_import.structure import (
+    ParsedAction,
+    ParsedItem,
+    ParsedMeeting,
+    ParsedNote,
+    ParsedParticipant,
 )
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_DATE_RE = re.compile(rf"^{_DATE}$")
-_DATE_ANY_RE = re.compile(rf"\b({_DATE})\b")
-_DUE_OWNER_RE = re.compile(rf"^({_DATE}|ej angiven?t?)\s+(.+)$", re.IGNORECASE)
-_NOTE_RE = re.compile(rf"^({_DATE})\s*(?::|\s[-–]\s)\s*(.+)$")
-_INLINE_ACTION_RE = re.compile(
-    rf"^(.+?)\s+({_DATE}|ej angivet)\s+(\*\*.+\*\*|<b>.+</b>)\s*$", re.IGNORECASE
-)
-_ITEM_RE = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.(?:([1-9]\d?)\.?)?\s+(\S.*)$")
-_SPAN_RE = re.compile(
-    r"^(?:kl\.?\s*)?(\d{1,2})[:.]?(\d{2})\s*[-–—]\s*(\d{1,2})[:.]?(\d{2})$", re.IGNORECASE
-)
-_SPAN_ANY_RE = re.compile(
-    r"(?<![\d-])(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})\s*[-–—]\s*(\d{1,2})[:.](\d{2})(?![\d-])"
-)
-_FILE_EXT_RE = re.compile(
-    r"\.(pdf|docx?|pptx?|xlsx?|odt|ods|odp|txt|rtf|png|jpe?g|gif|zip|msg|csv)\s*$", re.IGNORECASE
-)
-_FILE_SPLIT_RE = re.compile(
-    r"\s*(.+?\.(?:pdf|docx?|pptx?|xlsx?|odt|ods|odp|txt|rtf|png|jpe?g|gif|zip|msg|csv))\s*(?:,|$)",
-    re.IGNORECASE,
-)
-_TAG_RE = re.compile(r"</?(?:i|b|em|strong|u)>", re.IGNORECASE)
-_SEPARATOR_RE = re.compile(r"^[-=_*]{3,}$")
-_SV_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "maj": 5,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "okt": 10,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_LONG_DATE_RE = re.compile(r"\b(\d{1,2})\s+([a-zåäö]{3})[a-zåäö]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
-
-# Section headings inside an item (compared after markup is stripped and case folded).
-_HEADINGS = {
-    "åtgärder": "actions",
-    "åtgärd": "actions",
-    "slutdatum": "actions",
-    "ansvarig": "actions",
-    "beslut": "decisions",
-    "bilagor": "attachments",
-    "bilaga": "attachments",
-    "anteckningar": "notes",
-    "anteckning": "notes",
-    "ärendebeskrivning": "description",
-    "beskrivning": "description",
-    "föredragande": "presenter",
-}
-# Header labels before the first item.
-_ROLE_LABELS = {
-    "beslutande": "beslutande",
-    "deltagare": "deltagare",
-    "närvarande": "deltagare",
-    "övriga närvarande": "ovriga",
-    "övriga deltagare": "ovriga",
-    "anmäld frånvaro": "franvaro",
-    "frånvarande": "franvaro",
-    "organisatör": "organisator",
-}
-_HEADER_SKIP = {"protokoll", "minnesanteckningar", "minnesanteckning", "mötesanteckningar"}
-_TITLES = ("vice ordförande", "ordförande", "sekreterare", "justerare", "organisatör")
-_ORG_WORDS = ("kommun", "kansli", "region", "landsting", "förbund", "förening", "bolag", "ab")
-
-
-@dataclass
-class ParsedParticipant:
-    """One person in the header, with how they took part."""
-
-    name: str
-    role: str  # a storage.models.ParticipantRole value
-    municipality: str | None = None
-    title: str | None = None
-
-
-@dataclass
-class ParsedNote:
-    """A dated follow-up note on an action."""
-
-    day: date
-    text: str
-
-
-@dataclass
-class ParsedAction:
-    """An åtgärd as printed: text, due date (or none), owner (or none), notes."""
-
-    text: str
-    due: date | None = None
-    owner: str | None = None
-    notes: list[ParsedNote] = field(default_factory=list)
-
-
-@dataclass
-class ParsedItem:
-    """An ärende with everything printed under it."""
-
-    number: str
-    title: str
-    presenter: str | None = None
-    attachments: list[str] = field(default_factory=list)
-    description: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    actions: list[ParsedAction] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ParsedMeeting:
-    """One file of minutes."""
-
-    title: str | None = None
-    day: date | None = None
-    start: time | None = None
-    end: time | None = None
-    place: str | None = None
-    participants: list[ParsedParticipant] = field(default_factory=list)
-    items: list[ParsedItem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def action_count(self) -> int:
-        """How many actions the file holds."""
-        return sum(len(i.actions) for i in self.items)
-
-    @property
-    def decision_count(self) -> int:
-        """How many decisions the file holds."""
-        return sum(len(i.decisions) for i in self.items)
-
-    @property
-    def note_count(self) -> int:
-        """How many follow-up notes the file holds."""
-        return sum(len(a.notes) for i in self.items for a in i.actions)
-
-
-def clean(line: str) -> str:
-    """Strip Markdown/HTML emphasis, heading marks and escapes from a line."""
-    text = _TAG_RE.sub("", line).strip()
-    text = text.replace("\\*", "*")
-    text = re.sub(r"^#{1,6}\s*", "", text)
-    # Emphasis: **x**, *x*, and stray markers at the ends of a line.
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = text.strip()
-    if len(text) > 1 and text.startswith("*") and text.endswith("*"):
-        text = text[1:-1].strip()
-    return text.strip("* ").strip() if text.strip("*") else ""
-
-
-def _is_bold(line: str) -> bool:
-    s = line.strip()
-    return (s.startswith("**") and s.endswith("**") and len(s) > 4) or (
-        s.lower().startswith("<b>") and s.lower().endswith("</b>")
-    )
-
-
-def _is_italic(line: str) -> bool:
-    s = line.strip()
-    if s.lower().startswith("<i>") and s.lower().endswith("</i>"):
-        return True
-    return (
-        s.startswith("*") and not s.startswith("**") and s.endswith("*") and not s.endswith("**")
-    ) and len(s) > 2
-
-
-def parse_day(text: str) -> date | None:
-    """Read ``2019-11-06`` or ``6 november 2019`` (Swedish or English month)."""
-    m = _DATE_ANY_RE.search(text)
-    if m:
-        try:
-            return date.fromisoformat(m.group(1))
-        except ValueError:
-            return None
-    m = _LONG_DATE_RE.search(text)
-    if m and m.group(2).lower()[:3] in _SV_MONTHS:
-        try:
-            return date(int(m.group(3)), _SV_MONTHS[m.group(2).lower()[:3]], int(m.group(1)))
-        except ValueError:
-            return None
-    return None
-
-
-def _due(text: str) -> tuple[bool, date | None]:
-    """(is this a due-date cell, the date or None for "Ej angivet"/empty)."""
-    s = clean(text)
-    if s.casefold() in _NOT_GIVEN or not s:
-        return True, None
-    if _DATE_RE.match(s):
-        try:
-            return True, date.fromisoformat(s)
-        except ValueError:
-            return False, None
-    return False, None
-
-
-def _owner(text: str) -> str | None:
-    s = clean(text)
-    return None if not s or s.casefold() in _NOT_GIVEN else s
-
-
-def _heading(line: str) -> str | None:
-    """The section a heading line opens, or None."""
-    s = clean(line).rstrip(":").strip().casefold()
-    if "\t" in line and s.startswith("åtgärder"):
-        return "actions"
-    return _HEADINGS.get(s)
-
-
-def _span(text: str) -> tuple[time, time] | None:
-    m = _SPAN_RE.match(clean(text).replace(" ", "") if "-" in text or "–" in text else "")
-    if not m:
-        return None
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-        return None
-    return time(h1, m1), time(h2, m2)
-
-
-def _is_attachment_line(text: str) -> bool:
-    return bool(_FILE_EXT_RE.search(text)) and len(text) < 400
-
-
-def split_attachments(text: str) -> list[str]:
-    """Split "a.pdf, 3.1)b c.docx" into file names."""
-    found = [m.group(1).strip() for m in _FILE_SPLIT_RE.finditer(text)]
-    return found or [text.strip()]
-
-
-def _looks_like_name(text: str, known: set[str]) -> bool:
-    """A person or group, not a sentence: "Anna Berg", "Kansliet", "Lisa A L"."""
-    s = clean(text)
-    if not s or len(s) > 60 or s[-1] in ".?!:;" or any(ch.isdigit() for ch in s):
-        return False
-    if name_key(s) in known:
-        return True
-    words = s.replace(",", " ").split()
-    if not 1 <= len(words) <= 5:
-        return False
-    small = {"och", "af", "von", "van", "de", "la", "du"}
-    return all(w[0].isupper() or w in small for w in words) and words[0][0].isupper()
-
-
-def _looks_like_sentence(text: str) -> bool:
-    s = clean(text)
-    return len(s.split()) > 6 or s.endswith((".", "?", "!"))
-
-
-def name_key(name: str) -> str:
-    """A key that matches a name however the old tool spelled it (å/a, spaces, case)."""
-    import unicodedata
-
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(ch for ch in folded if ch.isalnum())
+__all__ = [
+    "ParsedAction",
+    "ParsedItem",
+    "ParsedMeeting",
+    "ParsedNote",
+    "ParsedParticipant",
+    "looks_like_minutes",
+    "name_key",
+    "parse_day",
+    "parse_minutes",
+]
 
 
 def _follows(prev: tuple[int, int], key: tuple[int, int]) -> bool:
@@ -371,6 +145,8 @@ class _Reader:
             if label_low in _ROLE_LABELS and value.strip():
                 section = _ROLE_LABELS[label_low]
                 self._people(section, value.strip())
+                if ":" in section:  # "Ordförande: X" names one person
+                    section = None
                 continue
             if label_low in ("datum", "tid", "plats", "lokal"):
                 key = {"datum": "date", "tid": "span", "lokal": "place"}.get(label_low, "place")
@@ -398,6 +174,10 @@ class _Reader:
                     if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60:
                         m.start, m.end = time(h1, m1), time(h2, m2)
                         want = "place"
+                continue
+            if text.endswith(":"):  # a label we do not know: its lines are not people
+                section = None
+                m.warnings.append(f"Rubrik: okänd rubrik {text[:60]!r}")
                 continue
             if section is not None and not text[0].isdigit():
                 self._people(section, text)
@@ -437,6 +217,7 @@ class _Reader:
             self._person(role, entry)
 
     def _person(self, role: str, parts: list[str]) -> None:
+        role, _, role_title = role.partition(":")
         name = parts[0]
         extra = parts[1:]
         paren = re.findall(r"\(([^)]*)\)", name)
@@ -458,6 +239,8 @@ class _Reader:
                 title = f"{title}, {clean_part}" if title else clean_part
             for note in inner:
                 title = f"{title}, {note}" if title else note
+        if role_title:
+            title = f"{role_title}, {title}" if title else role_title
         self.known.add(name_key(name))
         people = self.meeting.participants
         if role != "organisator":
@@ -501,9 +284,10 @@ class _Reader:
 
     def item_body(self, item: ParsedItem, lines: list[str]) -> None:
         section = "body"
-        actions = _ActionBlock(item, self.known, self.meeting.warnings)
+        actions = ActionBlock(item, self.known, self.meeting.warnings)
         first_content = True
         decision_open = False
+        attached = 0
         for idx, raw in enumerate(lines):
             stripped = raw.strip()
             if not stripped:
@@ -515,6 +299,7 @@ class _Reader:
             if heading is not None:
                 section = heading
                 decision_open = False
+                attached = 0
                 if heading == "actions":
                     actions.begin()
                 continue
@@ -551,17 +336,31 @@ class _Reader:
                 if not text:
                     continue
                 bullet = re.match(r"^[-•*]\s+(.*)$", text)
-                if bullet or not decision_open or not item.decisions:
+                # A wrapped line continues the decision above: the previous line has no
+                # closing punctuation and this one starts in lower case.
+                continues = (
+                    decision_open
+                    and bool(item.decisions)
+                    and not item.decisions[-1].endswith((".", "!", "?", ":", ";"))
+                    and text[:1].islower()
+                )
+                if bullet or not continues:
                     item.decisions.append(bullet.group(1) if bullet else text)
                 else:
                     item.decisions[-1] += " " + text
                 decision_open = True
                 continue
             if section == "attachments":
-                item.attachments.extend(split_attachments(text))
-                continue
+                # File names and links; the first other line after some ends the list.
+                if _is_attachment_line(text) or _URL_RE.match(text) or not attached:
+                    item.attachments.extend(split_attachments(text))
+                    attached += 1
+                    continue
+                section = "body"
             if section == "presenter":
-                item.presenter = f"{item.presenter}, {text}" if item.presenter else text
+                # One presenter line; text after it without a heading is notes again.
+                item.presenter = text
+                section = "body"
                 continue
             if not text:
                 continue
@@ -576,145 +375,6 @@ class _Reader:
             else:
                 item.notes.append(text)
         actions.finish()
-
-
-class _ActionBlock:
-    """The actions of one item, in whichever layout they come."""
-
-    def __init__(self, item: ParsedItem, known: set[str], warnings: list[str]) -> None:
-        self.item = item
-        self.known = known
-        self.warnings = warnings
-        self.current: ParsedAction | None = None
-        self.state = "idle"  # idle | want_due | want_owner | done
-
-    def begin(self) -> None:
-        if self.state != "idle":
-            self.state = "done"
-
-    def finish(self) -> None:
-        self.current = None
-        self.state = "idle"
-
-    def _add(self, text: str, due: date | None = None, owner: str | None = None) -> ParsedAction:
-        action = ParsedAction(text=text, due=due, owner=owner)
-        self.item.actions.append(action)
-        self.current = action
-        if owner:
-            self.known.add(name_key(owner))
-        return action
-
-    def _labelled(self, label: str, value: str) -> None:
-        """ "Åtgärd: …", "Slutdatum: …", "Ansvarig: …" one per line."""
-        if label.startswith("åtgärd"):
-            if value:
-                self._add(value)
-                self.state = "want_due"
-            return
-        if self.current is None:
-            self.warnings.append(f"Punkt {self.item.number}: {label} utan åtgärd")
-            return
-        if label == "slutdatum":
-            is_due, due = _due(value)
-            if not is_due:
-                self.warnings.append(f"Punkt {self.item.number}: okänt slutdatum {value!r}")
-            self.current.due = due
-            self.state = "want_owner"
-            return
-        self.current.owner = _owner(value)
-        if self.current.owner:
-            self.known.add(name_key(self.current.owner))
-        self.state = "done"
-
-    def _peek(self, rest: list[str]) -> str | None:
-        for raw in rest:
-            if raw.strip():
-                return raw
-        return None
-
-    def line(self, raw: str, rest: list[str]) -> None:
-        text = clean(raw)
-        if "\t" in raw:
-            cells = raw.split("\t")
-            if clean(cells[0]).casefold().startswith("åtgärd"):
-                return
-            is_due, due = _due(cells[1]) if len(cells) > 1 else (True, None)
-            owner = _owner(cells[2]) if len(cells) > 2 else None
-            if not is_due:
-                self.warnings.append(
-                    f"Punkt {self.item.number}: okänt slutdatum {clean(cells[1])!r}"
-                )
-            self._add(clean(cells[0]), due, owner)
-            self.state = "done"
-            return
-        if not text:
-            return
-        label, sep, value = text.partition(":")
-        lab = label.strip().casefold()
-        if sep and lab in ("åtgärd", "åtgärder", "slutdatum", "ansvarig", "ansvariga"):
-            self._labelled(lab, value.strip())
-            return
-        note = _NOTE_RE.match(text)
-        if note:
-            try:
-                day = date.fromisoformat(note.group(1))
-            except ValueError:
-                day = None
-            if self.current is None or day is None:
-                self.warnings.append(
-                    f"Punkt {self.item.number}: anteckningen {text[:50]!r} saknar åtgärd"
-                )
-            else:
-                self.current.notes.append(ParsedNote(day, note.group(2).strip()))
-                self.state = "done"
-            return
-        is_due, due = _due(raw)
-        if is_due:
-            if self.state == "want_due" and self.current is not None:
-                self.current.due = due
-                self.state = "want_owner"
-            elif self.state == "want_owner" and self.current is not None and due is None:
-                # "Ej angivet" where the owner goes.
-                self.state = "done"
-            else:
-                self.warnings.append(f"Punkt {self.item.number}: datum utan åtgärd {text!r}")
-            return
-        due_owner = _DUE_OWNER_RE.match(text)
-        if due_owner and self.state == "want_due" and self.current is not None:
-            _, self.current.due = _due(due_owner.group(1))
-            self.current.owner = _owner(due_owner.group(2))
-            if self.current.owner:
-                self.known.add(name_key(self.current.owner))
-            self.state = "done"
-            return
-        if _is_bold(raw) and self.current is not None and self.state in ("want_owner", "want_due"):
-            self.current.owner = _owner(raw)
-            if self.current.owner:
-                self.known.add(name_key(self.current.owner))
-            self.state = "done"
-            return
-        inline = _INLINE_ACTION_RE.match(raw.strip())
-        if inline:
-            _, due = _due(inline.group(2))
-            self._add(clean(inline.group(1)), due, _owner(inline.group(3)))
-            self.state = "done"
-            return
-        nxt = self._peek(rest)
-        next_is_due = nxt is not None and (_due(nxt)[0] or bool(_DUE_OWNER_RE.match(clean(nxt))))
-        # A line where the owner goes is the owner unless the line after it is a date
-        # (then it is the next action's text and this action had no owner line).
-        owner_here = self.current is not None and (
-            (self.state == "want_owner" and not next_is_due and not _looks_like_sentence(raw))
-            or (self.state == "want_due" and not next_is_due and _looks_like_name(raw, self.known))
-        )
-        if owner_here and self.current is not None:
-            self.current.owner = _owner(raw)
-            if self.current.owner:
-                self.known.add(name_key(self.current.owner))
-            self.state = "done"
-            return
-        self._add(text)
-        self.state = "want_due"
 
 
 def parse_minutes(text: str) -> ParsedMeeting:

@@ -108,3 +108,57 @@ def test_unreadable_files_are_a_short_message(db: str, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "inte igen formatet" in " ".join(result.output.split())
     assert runner.invoke(app, ["import", str(tmp_path / "missing.txt")]).exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["kc-2016-02-18.txt", "kc-2017-05-10.txt"])
+def test_minutes_of_the_samples_hold_every_action_and_decision(
+    db: str, tmp_path: Path, name: str
+) -> None:
+    from storage.minutes_import.parse import parse_minutes
+
+    runner.invoke(app, ["import", str(_sample(name))])
+    md = " ".join(runner.invoke(app, ["export", "--format", "md", "--meeting", "1"]).output.split())
+    out = tmp_path / "m.docx"
+    runner.invoke(app, ["export", "--format", "docx", "--meeting", "1", "-o", str(out)])
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    word = " ".join(
+        " ".join(p.text for p in document.paragraphs).split()
+        + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    parsed = parse_minutes(_sample(name).read_text(encoding="utf-8"))
+    for item in parsed.items:
+        for action in item.actions:
+            assert " ".join(action.text.split()) in md
+            assert " ".join(action.text.split()) in " ".join(word.split())
+        for decision in item.decisions:
+            assert " ".join(decision.split()) in md
+            assert " ".join(decision.split()) in " ".join(word.split())
+    assert md.index("Magnus Haglund, Örnsköldsviks kommun, ordförande") < md.index("Jonas Jonsson")
+
+
+def test_date_from_the_file_name_when_the_export_has_none(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "kc-2019-12-11.txt"
+    path.write_text(
+        "Kommunchefsmöte\n\n1. Mötets öppnande\n\nÅtgärder\n\nBoka rum\n\n2020-01-15\n\nKansliet\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "taget från filnamnet" in " ".join(result.output.split())
+    assert _count(db, Action) == 1
+    nameless = tmp_path / "export.txt"
+    nameless.write_text("1. Mötets öppnande\n\nText\n", encoding="utf-8")
+    failed = runner.invoke(app, ["import", str(nameless)])
+    assert failed.exit_code == 2
+    assert "mötesdatum" in failed.output
+
+
+def test_windows_encoded_export(db: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "plain-2019-11-06.txt").read_text(encoding="utf-8")
+    path = tmp_path / "kc-ansi.txt"
+    path.write_bytes(text.replace("\n", "\r\n").encode("cp1252"))
+    result = runner.invoke(app, ["import", str(path)])
+    assert result.exit_code == 0, result.output
+    md = runner.invoke(app, ["export", "--format", "md", "--meeting", "1"]).output
+    assert "Sammanställ svaren från kommunerna" in md
+    assert "Håkan Wretling" in md

@@ -121,6 +121,11 @@ def test_only_organizer_or_chair_approves_and_it_locks(console: Transcript) -> N
     refused = console.send("/meeting justera", user="Per")
     assert refused.error and "organisatör eller ordförande" in refused.headline
     assert "justerat" in console.text("/meeting justera")
+    with Session(console.engine) as session:
+        approved = session.exec(
+            select(AuditEvent).where(AuditEvent.entity == "meeting", AuditEvent.op == "approved")
+        ).one()
+        assert approved.before is not None and approved.before["status"] == "ended"
     assert "redan justerat" in console.text("/meeting approve 1")
     locked = console.send("/action ändra #1 Ny text")
     assert locked.error and "justerat" in locked.headline
@@ -197,3 +202,12 @@ def test_english_replies(console: Transcript) -> None:
     reply = console.send("/meeting minutes", lang="en")
     assert reply.headline.startswith("Minutes")
     assert "approved" in console.text("/meeting approve", lang="en")
+
+
+def test_calendar_of_an_imported_series_by_name(console: Transcript) -> None:
+    _import_fixture(console.engine)
+    assert console.send("/meeting kalender").error  # the imported series has no channel
+    reply = console.text("/meeting kalender KC-möte")
+    assert "/calendar/" in reply
+    assert "stängd" in console.text("/meeting kalender KC-möte återkalla")
+    assert console.send("/meeting kalender Okänd serie").error

@@ -6,8 +6,16 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from storage.minutes_import.parse import ParsedMeeting, looks_like_minutes, name_key, parse_minutes
+from storage.minutes_import.parse import (
+    ParsedMeeting,
+    ParsedNote,
+    looks_like_minutes,
+    name_key,
+    parse_minutes,
+)
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "minutes"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "minutes"
@@ -296,3 +304,174 @@ def test_labelled_fields_and_a_date_line_with_the_time() -> None:
     assert item2.description == ["Läget för vaccinationerna i regionen."]
     assert item2.notes == ["Vaccinationerna går enligt plan."]
     assert m.warnings == []
+
+
+@pytest.mark.parametrize(
+    "name", ["plain-2019-11-06.txt", "mixed-2020-02-12.txt", "labels-2021-03-10.txt"]
+)
+def test_the_same_minutes_without_blank_lines(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8-sig")
+    dense = "\n".join(line for line in text.splitlines() if line.strip())
+    expected, got = parse_minutes(text), parse_minutes(dense)
+    assert _actions(got) == _actions(expected)
+    assert _decisions(got) == _decisions(expected)
+    assert [[n.text for n in a.notes] for i in got.items for a in i.actions] == [
+        [n.text for n in a.notes] for i in expected.items for a in i.actions
+    ]
+
+
+def test_a_table_whose_tabs_became_spaces() -> None:
+    m = _one_item(
+        "Åtgärd    Slutdatum    Ansvarig\n"
+        "Ring Anna    2020-01-15    Per Ek\n"
+        "Skriv brev    Ej angivet    Ej angivet\n"
+        "2020-01-10: Påbörjat."
+    )
+    assert [(a.text, a.due, a.owner, [n.text for n in a.notes]) for a in m.items[0].actions] == [
+        ("Ring Anna", date(2020, 1, 15), "Per Ek", []),
+        ("Skriv brev", None, None, ["Påbörjat."]),
+    ]
+
+
+def test_title_labels_in_the_header() -> None:
+    m = parse_minutes(
+        "Möte\n\nDatum: 2020-01-08\n\nOrdförande: Magnus Haglund\n\nSekreterare: Lisa Berg\n\n"
+        "Organisatör: Lisa Berg\n\n1. Öppning\n"
+    )
+    got = [(p.name, p.role, p.title) for p in m.participants]
+    assert got == [
+        ("Magnus Haglund", "beslutande", "ordförande"),
+        ("Lisa Berg", "ovriga", "sekreterare"),
+        ("Lisa Berg", "organisator", None),
+    ]
+
+
+def test_presenter_and_attachment_headings_take_only_their_lines() -> None:
+    m = _one_item(
+        "Föredragande\n\nEva Ek\n\nEva berättade om läget.\n\n"
+        "Bilagor\n\nRapport.pdf\n\nhttps://example.org/bilaga\n\nSe bilagorna."
+    )
+    item = m.items[0]
+    assert item.presenter == "Eva Ek"
+    assert item.attachments == ["Rapport.pdf", "https://example.org/bilaga"]
+    assert item.notes == ["Eva berättade om läget.", "Se bilagorna."]
+
+
+def test_owner_line_with_a_full_stop_and_bulleted_texts() -> None:
+    m = _one_item(
+        "Åtgärder\n\n- Boka rum\n\n2020-01-15\n\nKansliet.\n\n- Skicka kallelse\n\nEj angivet\n\nEj angivet"
+    )
+    assert [(a.text, a.due, a.owner) for a in m.items[0].actions] == [
+        ("Boka rum", date(2020, 1, 15), "Kansliet."),
+        ("Skicka kallelse", None, None),
+    ]
+
+
+def test_more_header_labels_and_unknown_ones() -> None:
+    m = parse_minutes(
+        "Möte\n\n2020-01-08\n\nLedamöter:\n\nAnna Berg, Vännäs kommun\n\nGäster:\n\nEva Ek\n\n"
+        "Ej närvarande:\n\nPer Ek\n\nJusterat av:\n\nOkänd Person\n\n1. Öppning\n"
+    )
+    assert [(p.name, p.role) for p in m.participants] == [
+        ("Anna Berg", "beslutande"),
+        ("Eva Ek", "ovriga"),
+        ("Per Ek", "franvaro"),
+    ]
+    assert any("Justerat av" in w for w in m.warnings)
+
+
+_LINES = [
+    "1. Öppning",
+    "3.1. Ekonomi",
+    "## 4. Rubrik",
+    "Åtgärder",
+    "#### ÅTGÄRDER",
+    "ÅTGÄRDER\tSLUTDATUM\tANSVARIG",
+    "<i>Text</i>\t2020-01-01\t<b>Anna</b>",
+    "<i>Text</i>\t\t",
+    "\t2020-01-01\t<b>Anna</b>",
+    "Ej angivet",
+    "2020-01-15",
+    "2020-13-45",
+    "2020-01-20 Anna Berg",
+    "2020-01-12: Not.",
+    "Beslut",
+    "- Beslutet",
+    "Bilagor",
+    "a.pdf, b.docx",
+    "Föredragande:",
+    "Deltagare",
+    "Anna (Organisatör), Per",
+    "08:30-12:00",
+    "25:00-26:00",
+    "**Per Ek**",
+    "*kursiv*",
+    "***",
+    "",
+    "Vanlig text.",
+]
+
+
+@given(st.lists(st.sampled_from(_LINES) | st.text(max_size=40), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_the_parser_never_fails(lines: list[str]) -> None:
+    m = parse_minutes("\n".join(lines))
+    for item in m.items:
+        for action in item.actions:
+            assert action.text
+
+
+def _as_plain_blocks(m: ParsedMeeting, seed: int) -> str:
+    """Write a parsed meeting back in the plain-block layout, varying how each action is printed."""
+    import random
+
+    rnd = random.Random(seed)
+    out = [m.title or "Kommunchefsmöte", "", "Beslutande:", ""]
+    out += [f"{p.name}, {p.municipality}" for p in m.participants if p.role == "beslutande"]
+    out += ["", m.day.isoformat() if m.day else "", "", "08:30-12:00", "", m.place or "Rum", ""]
+    for item in m.items:
+        out += [f"{item.number}. {item.title}", ""]
+        if item.presenter:
+            out += ["Föredragande", "", item.presenter, ""]
+        if item.description:
+            out += ["Ärendebeskrivning", ""] + [f"{d}\n" for d in item.description]
+        if item.notes:
+            out += ["Anteckningar", ""] + [f"{n}\n" for n in item.notes]
+        if item.actions:
+            out += ["Åtgärder", ""]
+            for a in item.actions:
+                due = a.due.isoformat() if a.due else "Ej angivet"
+                owner = a.owner or "Ej angivet"
+                out += [a.text, ""]
+                roll = rnd.random()
+                if roll < 0.3:
+                    out += [f"{due} {owner}", ""]
+                elif roll < 0.45 and a.owner is None and a.due is not None:
+                    out += [due, ""]  # the owner line left out altogether
+                else:
+                    out += [due, "", owner, ""]
+                out += [f"{n.day.isoformat()}: {n.text}\n" for n in a.notes]
+        if item.decisions or rnd.random() < 0.3:
+            out += ["Beslut", ""] + [f"- {d}\n" for d in item.decisions]
+    text = "\n".join(out)
+    if seed % 2:  # some exports have no blank lines at all
+        text = "\n".join(line for line in text.splitlines() if line.strip())
+    return text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_samples_rewritten_as_plain_blocks_read_the_same(seed: int) -> None:
+    for name in ("kc-2016-02-18.txt", "kc-2017-05-10.txt"):
+        original = _sample(name)
+        for n, action in enumerate(a for i in original.items for a in i.actions):
+            if n % 3 == seed % 3:
+                action.notes.append(
+                    ParsedNote(date(2016, 3, 1 + n % 27), f"Uppföljning nummer {n}.")
+                )
+        plain = parse_minutes(_as_plain_blocks(original, seed))
+        assert [i.number for i in plain.items] == [i.number for i in original.items]
+        assert _actions(plain) == _actions(original)
+        assert _decisions(plain) == _decisions(original)
+        assert [[(n.day, n.text) for n in a.notes] for i in plain.items for a in i.actions] == [
+            [(n.day, n.text) for n in a.notes] for i in original.items for a in i.actions
+        ]

@@ -7,22 +7,43 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
 import storage.models  # noqa: F401
 from storage import actions
 from storage.db import transaction
+from storage.migrate import include_object
 from storage.models import Action
 from storage.workspaces import get_or_create_workspace
 
 AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
+def _expected_schema() -> MetaData:
+    """Our models plus slack-sdk's store tables as the library defines them today."""
+    expected = MetaData()
+    for table in SQLModel.metadata.tables.values():
+        table.to_metadata(expected)
+    SQLAlchemyInstallationStore.build_installations_table(
+        expected, SQLAlchemyInstallationStore.default_installations_table_name
+    )
+    SQLAlchemyInstallationStore.build_bots_table(
+        expected, SQLAlchemyInstallationStore.default_bots_table_name
+    )
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(
+        expected, SQLAlchemyOAuthStateStore.default_table_name
+    )
+    return expected
+
+
 def test_migrations_match_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, _expected_schema())
     assert diff == []
 
 
