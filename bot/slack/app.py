@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from enum import StrEnum
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy.engine import Engine
 
@@ -15,6 +17,20 @@ from bot.slack.oauth import oauth_settings
 from bot.slack.service import SlackService
 
 log = logging.getLogger("motesbot.slack")
+
+
+class _QuietTokenNotice(logging.Filter):
+    """Drop Bolt's notice that SLACK_BOT_TOKEN is unused because we pass our own client.
+
+    Our client carries that very token (plus the API URL and retry handlers), so the
+    warning would only alarm whoever reads the log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.AsyncApp").addFilter(_QuietTokenNotice())
 
 
 class Mode(StrEnum):
@@ -57,10 +73,17 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
     if mode is None:
         raise ValueError("Slack is not configured")
     service = SlackService(settings, engine)
+    # One connection pool for every Web API call and response_url answer, when built
+    # inside the event loop that will serve (run_slack, tests); else a session per call.
+    try:
+        asyncio.get_running_loop()
+        service.session = aiohttp.ClientSession()
+    except RuntimeError:
+        service.session = None
     if mode == Mode.OAUTH:
         app = AsyncApp(
             signing_secret=settings.slack_signing_secret or "",
-            client=web_client(settings),
+            client=web_client(settings, session=service.session),
             oauth_settings=oauth_settings(settings, engine),
             process_before_response=False,
         )
@@ -69,7 +92,7 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
             # Socket Mode frames are authenticated by the app token, not signed.
             signing_secret=settings.slack_signing_secret or "",
             request_verification_enabled=bool(settings.slack_signing_secret),
-            client=web_client(settings, settings.slack_bot_token),
+            client=web_client(settings, settings.slack_bot_token, session=service.session),
             process_before_response=False,
         )
     register(app, service)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiohttp import ClientSession
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -33,16 +34,27 @@ def api_url(settings: Settings) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """An AsyncWebClient for the configured API URL, with the retry handlers attached."""
+def web_client(
+    settings: Settings, token: str | None = None, *, session: ClientSession | None = None
+) -> AsyncWebClient:
+    """An AsyncWebClient for the configured API URL, with the retry handlers attached.
+
+    Args:
+        settings: the configuration (SLACK_API_URL).
+        token: the bot token, if one is fixed.
+        session: an aiohttp session to reuse connections across calls (else one per call).
+    """
     return AsyncWebClient(
         token=token,
         base_url=api_url(settings),
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(),
+        session=session,
     )
 
 
-def webhook_client(url: str) -> AsyncWebhookClient:
+def webhook_client(url: str, *, session: ClientSession | None = None) -> AsyncWebhookClient:
     """A client for a ``response_url``, with the same retry handlers."""
-    return AsyncWebhookClient(url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers())
+    return AsyncWebhookClient(
+        url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers(), session=session
+    )

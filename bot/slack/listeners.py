@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -128,6 +129,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
             client=client,
             channel_id=event.get("channel"),
             key=body.get("event_id"),
+            thread_ts=event.get("thread_ts"),
         )
         reply = await service.run(turn, command, rest)
         if not is_duplicate(reply):
@@ -292,6 +294,5 @@ def _trigger_key(body: Body) -> str | None:
 
 
 def _private(reply: Reply) -> Reply:
-    from dataclasses import replace
-
+    # A note's confirmation is for the one who wrote it, even mid-meeting.
     return replace(reply, visibility=Visibility.CALLER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
@@ -48,12 +49,14 @@ class SlackMessenger:
         client = await self._client(workspace)
         try:
             opened = await client.conversations_open(users=person.platform_user_id)
-            channel = (opened.get("channel") or {}).get("id")
-            if not channel:
-                raise DeliveryError("conversations.open returned no channel", permanent=False)
-            await self._post(client, str(channel), reply)
         except SlackApiError as err:
             raise _delivery_error(err) from err
+        except (TimeoutError, aiohttp.ClientError, OSError) as err:
+            raise DeliveryError(f"Slack unreachable: {err}", permanent=False) from err
+        channel = (opened.get("channel") or {}).get("id")
+        if not channel:
+            raise DeliveryError("conversations.open returned no channel", permanent=False)
+        await self._post_checked(client, str(channel), reply)
 
     async def post_channel(self, *, workspace: Workspace, channel_id: str, reply: Reply) -> None:
         """Post the reply to a channel.
@@ -61,11 +64,7 @@ class SlackMessenger:
         Raises:
             DeliveryError: permanent for channel_not_found, not_in_channel and the like.
         """
-        client = await self._client(workspace)
-        try:
-            await self._post(client, channel_id, reply)
-        except SlackApiError as err:
-            raise _delivery_error(err) from err
+        await self._post_checked(await self._client(workspace), channel_id, reply)
 
     async def _client(self, workspace: Workspace) -> AsyncWebClient:
         client = await self._client_for(workspace.external_id)
@@ -75,19 +74,16 @@ class SlackMessenger:
             )
         return client
 
-    async def _post(self, client: AsyncWebClient, channel: str, reply: Reply) -> None:
+    async def _post_checked(self, client: AsyncWebClient, channel: str, reply: Reply) -> None:
+        # The retry handlers already tried again on 429, 5xx and dropped connections.
         try:
             await client.chat_postMessage(
                 channel=channel, text=render.fallback_text(reply), blocks=render.blocks(reply)
             )
-        except SlackApiError:
-            raise
-        except (TimeoutError, OSError) as err:  # the retry handlers already tried again
+        except SlackApiError as err:
+            raise _delivery_error(err) from err
+        except (TimeoutError, aiohttp.ClientError, OSError) as err:
             raise DeliveryError(f"Slack unreachable: {err}", permanent=False) from err
-        except Exception as err:
-            if type(err).__module__.startswith("aiohttp"):
-                raise DeliveryError(f"Slack unreachable: {err}", permanent=False) from err
-            raise
 
 
 def _delivery_error(err: SlackApiError) -> DeliveryError:

@@ -68,7 +68,9 @@ def note_modal(command: str, lang: str, meta: dict[str, Any]) -> dict[str, Any]:
     block = {
         "type": "input",
         "block_id": "note",
-        "label": _plain(t(lang, "modal_note_label", command=command)),
+        "label": _plain(
+            t(lang, "modal_note_label", command=command.split()[-1] if command else "")
+        ),
         "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
     }
     return _modal(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from bot.slack.errors import is_permanent
 from commands.request import UserRef
 from storage import people
 from storage.db import transaction
@@ -26,6 +28,8 @@ log = logging.getLogger("motesbot.slack.profiles")
 PLATFORM = "slack"
 # A profile older than this is fetched again; user_change events refresh it sooner.
 STALE_AFTER = timedelta(days=1)
+# Fresh profiles are also kept in memory this long, sparing a database read per mention.
+MEMORY_SECONDS = 300.0
 USER_MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
@@ -60,43 +64,74 @@ class Profiles:
         """Keep the engine and the clock that decides staleness."""
         self.engine = engine
         self.clock = clock
+        self._memory: dict[tuple[str, str], tuple[UserRef, float]] = {}
 
     async def ref(
-        self, client: AsyncWebClient, team_id: str, user_id: str, *, fallback_name: str = ""
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        user_id: str,
+        *,
+        fallback_name: str = "",
+        strict: bool = False,
     ) -> UserRef:
-        """Return one user's profile; never raises for Slack errors.
+        """Return one user's profile.
 
         Args:
             client: a client with a bot token of the team.
             team_id: the Slack team.
             user_id: the Slack user id.
             fallback_name: a name to use when Slack cannot be asked (the payload's user_name).
+            strict: raise Slack's permanent errors (user_not_found, missing_scope) for a user
+                we know nothing about, instead of falling back to the bare id.
+
+        Raises:
+            SlackApiError: only when ``strict``.
         """
+        remembered = self._memory.get((team_id, user_id))
+        if remembered is not None and time.monotonic() - remembered[1] < MEMORY_SECONDS:
+            return remembered[0]
         cached, fresh = await asyncio.to_thread(self._load, team_id, user_id)
         if cached is not None and fresh:
+            self._memory[(team_id, user_id)] = (cached, time.monotonic())
             return cached
         try:
             response = await client.users_info(user=user_id, include_locale=True)
         except SlackApiError as err:
             log.warning("users.info %s failed: %s", user_id, err.response.get("error"))
+            if strict and cached is None and is_permanent(err):
+                raise
             return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
         except Exception:  # network gave up after the retries: work with what we have
             log.warning("users.info %s failed", user_id, exc_info=True)
             return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
         ref = user_ref_from_slack(response.get("user") or {"id": user_id})
         await asyncio.to_thread(self._store, team_id, ref, fetched=True)
+        self._memory[(team_id, user_id)] = (ref, time.monotonic())
         return ref
 
     async def refs(
         self, client: AsyncWebClient, team_id: str, user_ids: list[str]
     ) -> dict[str, UserRef]:
-        """Resolve several users concurrently."""
-        found = await asyncio.gather(*(self.ref(client, team_id, uid) for uid in user_ids))
+        """Resolve several mentioned users concurrently.
+
+        Raises:
+            SlackApiError: Slack says one of them does not exist (or we may not ask).
+        """
+        found = await asyncio.gather(
+            *(self.ref(client, team_id, uid, strict=True) for uid in user_ids)
+        )
         return dict(zip(user_ids, found, strict=True))
 
     async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:
-        """A user_change event: store what it says and fetch the rest next time."""
-        await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
+        """A user_change event: update a person we know, and fetch the rest next time.
+
+        People we have never met are not added: a large workspace sends these for everyone.
+        """
+        self._memory.pop((team_id, str(user.get("id"))), None)
+        cached, _ = await asyncio.to_thread(self._load, team_id, str(user.get("id")))
+        if cached is not None:
+            await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
 
     def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:
         with transaction(self.engine) as session:

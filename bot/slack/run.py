@@ -49,6 +49,9 @@ async def serve_slack(
     try:
         await serve(web_app, host=settings.host, port=settings.port, stop=_wait(stop))
     finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
         if socket is not None:
             await socket.close_async()  # type: ignore[no-untyped-call]
         # Answers already acknowledged still go out before the process ends.
@@ -56,6 +59,7 @@ async def serve_slack(
             await asyncio.wait_for(service.drain(), timeout=10)
         except TimeoutError:
             log.warning("stopped with background Slack work unfinished")
+        await service.close()
 
 
 async def _wait(event: asyncio.Event) -> None:

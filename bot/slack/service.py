@@ -7,12 +7,14 @@ in this module runs before the acknowledgement.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
@@ -32,8 +34,11 @@ log = logging.getLogger("motesbot.slack")
 
 # Subcommands after which the owners' and creators' App Home is republished.
 CHANGES_ACTIONS = frozenset({"add", "done", "reopen", "note", "due", "assign", "edit", "cancel"})
-NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 MAX_HOME_REFRESH = 20
+# A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
+HOME_DELAY_SECONDS = 2.0
+# Work after the ack runs a few requests at a time, so acknowledging new ones stays quick.
+PARALLEL_WORK = 2
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Turn:
         user_name: the payload's user name, used until users.info answers.
         response_url: where to answer a command or interaction (valid 30 minutes).
         key: the delivery's idempotency key.
+        thread_ts: the thread a mention was written in; answers go to the same thread.
     """
 
     team_id: str
@@ -57,6 +63,15 @@ class Turn:
     user_name: str = ""
     response_url: str | None = None
     key: str | None = None
+    thread_ts: str | None = None
+
+
+class Refused(Exception):
+    """A request that cannot be run; ``reply`` says why, in the caller's language."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.headline)
+        self.reply = reply
 
 
 class SlackService:
@@ -69,6 +84,17 @@ class SlackService:
         self.profiles = Profiles(engine, settings.now)
         self._background: set[asyncio.Future[None]] = set()
         self._working: set[asyncio.Task[Any]] = set()
+        self._homes_due: dict[tuple[str, str], Turn] = {}
+        self._gate = asyncio.Semaphore(PARALLEL_WORK)
+        self.home_delay = HOME_DELAY_SECONDS
+        self._hurry = asyncio.Event()
+        self.session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        """Release the shared HTTP session."""
+        if self.session is not None:
+            await self.session.close()
+            self.session = None
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -87,7 +113,11 @@ class SlackService:
         """The neutral request, with the caller and every ``<@U…>`` mention resolved."""
         caller = await self.caller(turn)
         others = [uid for uid in mentioned_ids(text) if uid != turn.user_id]
-        mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        try:
+            mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        except SlackApiError as err:
+            lang = lang_of(caller.locale, self.settings.default_language)
+            raise Refused(Reply(explain(err, lang), error=True, lang=lang)) from err
         mentions[turn.user_id] = caller
         return Request(
             platform=PLATFORM,
@@ -103,16 +133,26 @@ class SlackService:
 
     async def run(self, turn: Turn, command: str, text: str) -> Reply:
         """Run a command as the turn's user, off the event loop, and refresh affected homes."""
-        request = await self.request(turn, command, text)
-        reply = await asyncio.to_thread(handle, request, engine=self.engine)
+        async with self._gate:
+            try:
+                request = await self.request(turn, command, text)
+            except Refused as refused:
+                return refused.reply
+            reply = await asyncio.to_thread(handle, request, engine=self.engine)
         if not reply.error and _changes_actions(command, text):
             self.refresh_homes_later(turn, reply)
         return reply
 
     async def add_action(self, turn: Turn, form: forms.ActionForm) -> Reply:
         """Log an action from the modal."""
-        request = await self.request(turn, "action", form.text)
-        reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
+        async with self._gate:
+            try:
+                # The chosen users are resolved like mentions in a typed command.
+                who = " ".join(f"<@{uid}>" for uid in form.owner_ids)
+                request = await self.request(turn, "action", f"{form.text} {who}".strip())
+            except Refused as refused:
+                return refused.reply
+            reply = await asyncio.to_thread(forms.add_action, request, form, engine=self.engine)
         if not reply.error:
             self.refresh_homes_later(turn, reply)
         return reply
@@ -142,37 +182,34 @@ class SlackService:
         if dm and turn.channel_id:
             try:
                 await turn.client.chat_postMessage(
-                    channel=turn.channel_id, text=text, blocks=blocks
+                    channel=turn.channel_id, text=text, blocks=blocks, thread_ts=turn.thread_ts
                 )
             except SlackApiError as err:
                 log.warning("DM reply failed: %s", error_code(err))
             return
-        note: str | None = None
-        if reply.visibility == Visibility.CHANNEL and not reply.error and turn.channel_id:
-            try:
-                await turn.client.chat_postMessage(
-                    channel=turn.channel_id, text=text, blocks=blocks
-                )
-                return
-            except SlackApiError as err:
-                note = explain(err, reply.lang)
-                if turn.response_url and error_code(err) in NOT_A_MEMBER:
-                    await self.respond(turn.response_url, text, blocks, in_channel=True)
-                    await self.respond(turn.response_url, note, None)
-                    return
-        if note:
-            text = f"{note}\n\n{text}"
-            blocks = [_section(note), *blocks]
-        if turn.response_url:
-            await self.respond(turn.response_url, text, blocks)
+        to_channel = reply.visibility == Visibility.CHANNEL and not reply.error
+        # A response_url reaches the channel even where the bot is not a member.
+        if turn.response_url and await self.respond(
+            turn.response_url, text, blocks, in_channel=to_channel
+        ):
             return
         if turn.channel_id:
             try:
-                await turn.client.chat_postEphemeral(
-                    channel=turn.channel_id, user=turn.user_id, text=text, blocks=blocks
-                )
+                if to_channel:
+                    await turn.client.chat_postMessage(
+                        channel=turn.channel_id, text=text, blocks=blocks, thread_ts=turn.thread_ts
+                    )
+                else:
+                    await turn.client.chat_postEphemeral(
+                        channel=turn.channel_id,
+                        user=turn.user_id,
+                        text=text,
+                        blocks=blocks,
+                        thread_ts=turn.thread_ts,
+                    )
                 return
             except SlackApiError as err:
+                # Say what to do, where the person will see it: their DM with the app.
                 note = explain(err, reply.lang)
                 text, blocks = f"{note}\n\n{text}", [_section(note), *blocks]
         await self.dm_user(turn, text, blocks)
@@ -192,8 +229,12 @@ class SlackService:
         *,
         in_channel: bool = False,
         replace_original: bool = False,
-    ) -> None:
-        """Answer through a response_url (ephemeral unless ``in_channel``)."""
+    ) -> bool:
+        """Answer through a response_url (ephemeral unless ``in_channel``).
+
+        Returns:
+            Whether Slack accepted it (a response_url expires after 30 minutes and five uses).
+        """
         payload: dict[str, Any] = {"text": text}
         if blocks is not None:
             payload["blocks"] = blocks
@@ -202,9 +243,15 @@ class SlackService:
         else:
             payload["response_type"] = "in_channel" if in_channel else "ephemeral"
             payload["replace_original"] = False
-        response = await webhook_client(url).send_dict(payload)
+        try:
+            response = await webhook_client(url, session=self.session).send_dict(payload)
+        except Exception:  # the retry handlers gave up; the caller falls back to the Web API
+            log.warning("response_url unreachable", exc_info=True)
+            return False
         if response.status_code != 200:
             log.warning("response_url answered %s: %s", response.status_code, response.body[:200])
+            return False
+        return True
 
     async def update_clicked(self, turn: Turn, reply: Reply, body: dict[str, Any]) -> None:
         """After a button or date picker: change the clicked message (or home) in place."""
@@ -276,7 +323,23 @@ class SlackService:
             return
         for user_id in users[:MAX_HOME_REFRESH]:
             if user_id.startswith(("U", "W")):
-                await self.publish_home(replace(turn, user_id=user_id, user_name=""))
+                self.schedule_home(replace(turn, user_id=user_id, user_name="", key=None))
+
+    def schedule_home(self, turn: Turn) -> None:
+        """Republish a user's home soon; repeated requests meanwhile make one publish."""
+        key = (turn.team_id, turn.user_id)
+        if key in self._homes_due:
+            return
+        self._homes_due[key] = turn
+        self.spawn(self._publish_due(key))
+
+    async def _publish_due(self, key: tuple[str, str]) -> None:
+        # Wait for more changes to gather, unless we are shutting down.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), self.home_delay)
+        turn = self._homes_due.pop(key)
+        async with self._gate:
+            await self.publish_home(turn)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run work after the current answer, keeping a reference until it ends."""
@@ -306,6 +369,7 @@ class SlackService:
         Used at shutdown (SIGTERM) and by tests, which then look at what Slack received.
         """
         me = asyncio.current_task()
+        self._hurry.set()
         while True:
             pending = [t for t in (*self._working, *self._background) if t is not me]
             if not pending:

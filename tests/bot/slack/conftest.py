@@ -179,16 +179,30 @@ async def stub() -> AsyncIterator[SlackStub]:
     await fake.stop()
 
 
-@pytest.fixture
-async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarness]:
-    """Our web app with the Slack routes, on a real port, talking to the stub."""
-    settings = slack_settings(stub, sqlite_engine)
-    bolt_app, service = build_app(settings, sqlite_engine)
-    app = create_app(settings, sqlite_engine, [slack_routes(bolt_app)])
+async def _harness(engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarness]:
+    settings = slack_settings(stub, engine)
+    bolt_app, service = build_app(settings, engine)
+    service.home_delay = 0  # publish homes at once, so drain() sees them
+    app = create_app(settings, engine, [slack_routes(bolt_app)])
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
-    harness = SlackHarness(sqlite_engine, stub, server, service)
+    harness = SlackHarness(engine, stub, server, service)
     yield harness
     await service.drain()
     await harness.close()
     await server.close()
+    await service.close()
+
+
+@pytest.fixture
+async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarness]:
+    """Our web app with the Slack routes, on a real port, talking to the stub (SQLite)."""
+    async for harness in _harness(sqlite_engine, stub):
+        yield harness
+
+
+@pytest.fixture
+async def slack_any(engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarness]:
+    """The same on SQLite and on PostgreSQL."""
+    async for harness in _harness(engine, stub):
+        yield harness

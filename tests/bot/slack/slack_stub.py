@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 
 BOT_USER = "UBOT"
@@ -71,6 +72,7 @@ class SlackStub:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.base = ""
+        self.socket: web.WebSocketResponse | None = None
 
     @property
     def api_url(self) -> str:
@@ -112,6 +114,7 @@ class SlackStub:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -123,6 +126,25 @@ class SlackStub:
         """Stop listening."""
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        """Push a Socket Mode envelope to the connected app."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.socket is not None), 10)
+        assert self.socket is not None
+        await self.socket.send_json(envelope)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async with self._changed:
+            self.socket = ws
+            self._changed.notify_all()
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                await self._record(Call("socket_ack", json.loads(message.data)))
+        return ws
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -167,7 +189,10 @@ class SlackStub:
                     status=failure.status,
                     headers=failure.headers,
                 )
-            return web.json_response({"ok": False, "error": failure.error})
+            answer: dict[str, Any] = {"ok": False, "error": failure.error}
+            if failure.error == "missing_scope":
+                answer["needed"] = {"users.info": "users:read"}.get(method, "chat:write")
+            return web.json_response(answer)
         return web.json_response(self._answer(method, args))
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +244,8 @@ class SlackStub:
                 "channel": args.get("channel"),
                 "permalink": f"https://umea.example/archives/{args.get('channel')}/p{ts.replace('.', '')}",
             }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.base.replace("http://", "ws://") + "/socket"}
         if method == "users.conversations":
             return {"ok": True, "channels": [{"id": "CKC"}]}
         return {"ok": True}

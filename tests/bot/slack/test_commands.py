@@ -15,7 +15,10 @@ from tests.bot.slack.conftest import SECRET, SlackHarness, sign
 from tests.bot.slack.helpers import slack_actions, slack_people
 
 
-async def test_action_add_is_acked_fast_and_answers_with_the_new_id(slack: SlackHarness) -> None:
+async def test_action_add_is_acked_fast_and_answers_with_the_new_id(
+    slack_any: SlackHarness,
+) -> None:
+    slack = slack_any
     answer = await slack.command("/action", "add Ring Anna <@U0LISA> senast 2026-12-05")
 
     assert answer.status == 200
@@ -70,7 +73,8 @@ async def test_english_locale_gets_english(slack: SlackHarness) -> None:
     assert "Action #1 logged" in response.args["text"]
 
 
-async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness) -> None:
+async def test_app_mention_adds_once_even_when_slack_retries(slack_any: SlackHarness) -> None:
+    slack = slack_any
     event = {
         "type": "app_mention",
         "user": "U0SEK",
@@ -88,6 +92,30 @@ async def test_app_mention_adds_once_even_when_slack_retries(slack: SlackHarness
     [answer] = slack.stub.of("chat.postEphemeral")
     assert answer.args["channel"] == "CKC" and answer.args["user"] == "U0SEK"
     assert "#1" in answer.args["text"]
+
+
+async def test_mention_in_a_thread_is_answered_in_the_thread(slack: SlackHarness) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0SEK",
+        "text": "<@UBOT> åtgärd lista",
+        "ts": "1790000000.000150",
+        "thread_ts": "1790000000.000100",
+        "channel": "CKC",
+        "event_ts": "1790000000.000150",
+    }
+    await slack.event(event, event_id="Ev0THREAD")
+
+    [answer] = slack.stub.of("chat.postEphemeral")
+    assert answer.args["thread_ts"] == "1790000000.000100"
+
+
+async def test_url_verification_answers_the_challenge(slack: SlackHarness) -> None:
+    body = '{"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}'
+    answer = await slack.post(body, "application/json")
+
+    assert answer.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer.body
 
 
 async def test_direct_message_runs_the_command(slack: SlackHarness) -> None:
@@ -141,6 +169,24 @@ async def test_bad_input_is_a_short_message_not_a_traceback(slack: SlackHarness)
     assert slack_actions(slack.engine) == []
 
 
+async def test_unknown_slack_user_is_explained_and_nothing_stored(slack: SlackHarness) -> None:
+    await slack.command("/action", "add Ring Anna <@U0GONE>")
+
+    [response] = await slack.stub.wait_for("response_url")
+    assert "Slack hittar inte användaren" in response.args["text"]
+    assert slack_actions(slack.engine) == []
+
+
+async def test_missing_scope_says_which_permission(slack: SlackHarness) -> None:
+    await slack.command("/action", "list")  # the caller is known from here on
+    slack.stub.fail("users.info", error="missing_scope")
+    await slack.command("/action", "add Ring Anna <@U0LISA>", response="scope")
+
+    [response] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "scope"]
+    assert "users:read" in response["text"] and "installera om" in response["text"]
+    assert slack_actions(slack.engine) == []
+
+
 async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness) -> None:
     slack.stub.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
     event = {
@@ -159,16 +205,57 @@ async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness
     assert len(slack_actions(slack.engine)) == 1
 
 
-async def test_not_in_channel_tells_the_caller_how_to_invite_the_bot(slack: SlackHarness) -> None:
+async def test_channel_replies_go_in_channel_while_a_meeting_runs(slack: SlackHarness) -> None:
     await slack.command("/meeting", "new KC-möte 2026-11-23 08:30-12:00 Stadshuset")
-    slack.stub.fail("chat.postMessage", error="not_in_channel", times=5)
-    await slack.command("/meeting", "start", response="start")
+    await slack.command("/meeting", "start")
+    await slack.command("/action", "add Boka lokal", response="add")
 
-    answers = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "start"]
-    hint = [a for a in answers if "/invite @Mötesbot" in a["text"]]
-    assert hint and hint[0]["response_type"] == "ephemeral"
-    # The channel still gets the news, through the response_url.
-    assert any(a["response_type"] == "in_channel" for a in answers)
+    [added] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "add"]
+    assert added["response_type"] == "in_channel" and "#1" in added["text"]
+    [action] = slack_actions(slack.engine)
+    assert action["meeting_id"] is not None
+
+
+async def test_not_in_channel_tells_the_caller_how_to_invite_the_bot(slack: SlackHarness) -> None:
+    # A decision logged from the global shortcut, for a channel the bot was never invited to.
+    await slack.interact(
+        {
+            "type": "shortcut",
+            "callback_id": "log_decision",
+            "user": {"id": "U0SEK", "username": "sara", "team_id": "T0KOMMUN"},
+        }
+    )
+    [opened] = slack.stub.of("views.open")
+    slack.stub.fail("chat.postEphemeral", error="not_in_channel")
+    values = {
+        "text": {"text": {"type": "plain_text_input", "value": "Gruppen beslutar att anta planen"}},
+        "channel": {"channel": {"type": "conversations_select", "selected_conversation": "CPRIV"}},
+    }
+    await slack.interact(
+        {
+            "type": "view_submission",
+            "user": {"id": "U0SEK", "username": "sara", "team_id": "T0KOMMUN"},
+            "view": {
+                **opened.args["view"],
+                "id": "V0NIC",
+                "team_id": "T0KOMMUN",
+                "state": {"values": values},
+            },
+        }
+    )
+
+    [dm] = slack.stub.of("chat.postMessage")
+    assert dm.args["channel"] == "U0SEK"
+    assert "Bjud in Mötesbot till kanalen: /invite @Mötesbot" in dm.args["text"]
+    assert "B1" in dm.args["text"]  # the decision itself was stored and is reported
+
+
+async def test_expired_response_url_falls_back_to_the_web_api(slack: SlackHarness) -> None:
+    slack.stub.fail("response_url", status=404)
+    await slack.command("/action", "add Ring Anna")
+
+    [ephemeral] = slack.stub.of("chat.postEphemeral")
+    assert ephemeral.args["user"] == "U0SEK" and "#1" in ephemeral.args["text"]
 
 
 async def test_healthz_is_200_with_the_database(slack: SlackHarness) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tests.bot.slack.conftest import SlackHarness
-from tests.bot.slack.helpers import exported, slack_actions
+from tests.bot.slack.helpers import exported, slack_actions, slack_people
 from tests.bot.slack.slack_stub import TEAM
 
 
@@ -161,6 +161,8 @@ async def test_action_without_text_opens_the_form_which_creates_the_action(
     }
     await slack.interact(submission)
     await slack.interact(submission)  # a double submit changes nothing
+    [confirmation] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "r1"][-1:]
+    assert "#1" in confirmation["text"] and "Lisa Andersson" in confirmation["text"]
 
     [action] = slack_actions(slack.engine)
     assert action["text"] == "Ta fram budgetunderlag"
@@ -316,3 +318,13 @@ async def test_user_change_refreshes_the_cached_profile(slack: SlackHarness) -> 
     assert len(slack.stub.of("users.info")) == before + 1  # stale after the change: asked again
     owners = {o["name"] for a in slack_actions(slack.engine) for o in a["owners"]}
     assert owners == {"Lisa Lindberg"}
+
+
+async def test_user_change_of_a_stranger_adds_nobody(slack: SlackHarness) -> None:
+    stranger = {"id": "U0NEW", "real_name": "Ny Person", "profile": {"real_name": "Ny Person"}}
+    await slack.event(
+        {"type": "user_change", "user": stranger, "event_ts": "1790000000.000810"},
+        event_id="Ev0STRANGER",
+    )
+
+    assert "U0NEW" not in slack_people(slack.engine)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -58,6 +59,7 @@ async def oauth_server(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[
     yield f"http://127.0.0.1:{server.port}"
     await service.drain()
     await server.close()
+    await service.close()
 
 
 async def test_install_then_commands_use_the_stored_bot_token(
@@ -184,3 +186,18 @@ async def test_messenger_uses_each_teams_installed_token(
     with pytest.raises(DeliveryError) as missing:
         await messenger.post_channel(workspace=_ws(), channel_id="CKC", reply=Reply("Hej"))
     assert missing.value.permanent
+
+
+async def test_messenger_unreachable_slack_is_transient(
+    sqlite_engine: Engine, stub: SlackStub
+) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead_port = sock.getsockname()[1]
+    settings = slack_settings(stub, sqlite_engine)
+    settings.slack_api_url = f"http://127.0.0.1:{dead_port}/api/"
+    messenger = slack_messenger_from_settings(settings, sqlite_engine)
+    assert messenger is not None
+    with pytest.raises(DeliveryError) as unreachable:
+        await messenger.post_channel(workspace=_ws(), channel_id="CKC", reply=Reply("x"))
+    assert not unreachable.value.permanent

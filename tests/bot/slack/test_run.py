@@ -87,7 +87,8 @@ async def test_motesbot_run_serves_slack_and_stops_on_sigterm(
             [answer] = await stub.wait_for("response_url", timeout=10)
             assert "#1" in answer.args["text"]
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
+        # Wait without blocking the loop: the stub must keep answering during shutdown.
+        assert await asyncio.to_thread(proc.wait, 15) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
