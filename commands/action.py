@@ -114,18 +114,20 @@ def add(ctx: Ctx, text: str) -> Reply:
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, or someone's."""
     word = text.strip().casefold()
-    owner_id: int | None = ctx.caller_id
+    owner_id: int | None = None
+    involving_id: int | None = None
     statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
     due_before = None
-    headline = t(ctx.lang, "list_mine")
-    if word in ("", "mine", "mina", "my", "mitt", "mig"):
-        pass
+    if word == "":
+        involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
+    elif word in ("mine", "mina", "my", "mitt", "mig"):
+        owner_id, headline = ctx.caller_id, t(ctx.lang, "list_mine")
     elif word in ("all", "alla", "öppna", "open"):
-        owner_id, headline = None, t(ctx.lang, "list_all")
+        headline = t(ctx.lang, "list_all")
     elif word in ("overdue", "försenade", "forsenade", "sena", "late"):
-        owner_id, due_before, headline = None, ctx.today, t(ctx.lang, "list_overdue")
+        due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
-        owner_id, statuses, headline = None, (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
+        statuses, headline = (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
     else:
         _, tokens = split_owners(text)
         if len(tokens) != 1:
@@ -137,6 +139,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
         workspace_id=ctx.ws_id,
         statuses=statuses,
         owner_id=owner_id,
+        involving_id=involving_id,
         due_before=due_before,
         limit=LIST_LIMIT + 1,
     )

@@ -145,6 +145,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Action #{number} was already cancelled.",
     },
     "list_mine": {"sv": "Dina öppna åtgärder", "en": "Your open actions"},
+    "list_involving": {
+        "sv": "Öppna åtgärder som du äger eller har registrerat",
+        "en": "Open actions you own or logged",
+    },
     "list_all": {"sv": "Alla öppna åtgärder", "en": "All open actions"},
     "list_overdue": {"sv": "Försenade åtgärder", "en": "Overdue actions"},
     "list_done": {"sv": "Klara åtgärder", "en": "Done actions"},

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -219,6 +220,7 @@ def list_actions(
     workspace_id: int,
     statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
     owner_id: int | None = None,
+    involving_id: int | None = None,
     due_before: date | None = None,
     meeting_id: int | None = None,
     limit: int = 200,
@@ -230,6 +232,7 @@ def list_actions(
         workspace_id: the workspace.
         statuses: which statuses to include.
         owner_id: only this person's actions.
+        involving_id: only actions this person owns or logged.
         due_before: only actions due strictly before this date.
         meeting_id: only actions logged under this meeting.
         limit: at most this many.
@@ -244,6 +247,9 @@ def list_actions(
         stmt = stmt.join(ActionOwner, col(ActionOwner.action_id) == col(Action.id)).where(
             ActionOwner.person_id == owner_id
         )
+    if involving_id is not None:
+        owned = select(ActionOwner.action_id).where(ActionOwner.person_id == involving_id)
+        stmt = stmt.where(or_(col(Action.created_by_id) == involving_id, col(Action.id).in_(owned)))
     if due_before is not None:
         stmt = stmt.where(col(Action.due_date) < due_before)
     if meeting_id is not None:

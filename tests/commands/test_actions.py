@@ -109,7 +109,12 @@ def test_follow_up_commands_change_and_audit(console: Transcript) -> None:
 def test_list_variants(console: Transcript) -> None:
     console.send("/action add Mitt @mig senast 2026-11-30")
     console.send('/action add Annans @"Anna Berg" senast 2026-11-24')
-    assert "#1 Mitt" in console.text("/action list") and "#2" not in console.text("/action list")
+    assert "#1 Mitt" in console.text("/action list mina") and "#2" not in console.text(
+        "/action list mina"
+    )
+    # With no word: what I own or logged (the secretary sees what she logged for others).
+    assert "#1 Mitt" in console.text("/action list") and "#2 Annans" in console.text("/action list")
+    assert "#1" not in console.text("/action list", user="Anna Berg")
     assert "#2 Annans" in console.text("/action list @anna")
     assert "#1" in console.text("/action lista alla") and "#2" in console.text("/action lista alla")
     console.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
