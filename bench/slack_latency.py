@@ -141,11 +141,11 @@ def _settings(stub_url: str, db_url: str, port: int) -> Any:
 
 def serve_ours(stub_url: str, db_url: str, port: int) -> None:
     """Mötesbot exactly as ``motesbot run`` serves Slack."""
-    from bot.slack.run import run_slack
+    from bot.server import run_server
     from storage.db import make_engine
 
     settings = _settings(stub_url, db_url, port)
-    run_slack(settings, make_engine(db_url))
+    run_server(settings, make_engine(db_url))
 
 
 def serve_floor(stub_url: str, db_url: str, port: int) -> None:

@@ -17,9 +17,10 @@ from sqlalchemy.engine import Engine
 from bot import minutes_cli, runtime, schedule_cli
 from bot.console.adapter import run_shell
 from bot.messengers import build_messengers
+from bot.server import platforms_configured, run_server
 from bot.settings import Settings, load
-from bot.teams import run as teams_run
 from bot.teams.cli import teams_app
+from bot.teams.config import TeamsConfigError
 from scheduler.runtime import start_in_thread
 from storage import backup
 from storage.db import transaction
@@ -49,12 +50,13 @@ def _engine(migrate: bool = True) -> tuple[Settings, Engine]:
 def run() -> None:
     """Run the bot: Slack or Teams when configured, else the console on SQLite."""
     settings, engine = _engine()
-    if settings.slack_configured:
-        from bot.slack.run import run_slack
-
-        run_slack(settings, engine)
-        return
-    if teams_run.run_if_configured(settings, engine):
+    try:
+        with_platforms = platforms_configured(settings)
+    except TeamsConfigError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    if with_platforms:
+        run_server(settings, engine)
         return
     # The scheduler (morning DMs, digests) runs beside the console; see docs/scheduler.md.
     stop_scheduler = start_in_thread(

@@ -74,7 +74,7 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         raise ValueError("Slack is not configured")
     service = SlackService(settings, engine)
     # One connection pool for every Web API call and response_url answer, when built
-    # inside the event loop that will serve (run_slack, tests); else a session per call.
+    # inside the event loop that will serve (bot/server.py, tests); else a session per call.
     try:
         asyncio.get_running_loop()
         service.session = aiohttp.ClientSession()

@@ -8,8 +8,8 @@ import socket
 import aiohttp
 from sqlalchemy.engine import Engine
 
+from bot.server import serve_all
 from bot.settings import Settings
-from bot.slack.run import serve_slack
 from tests.bot.slack.helpers import slack_actions
 from tests.bot.slack.slack_stub import TEAM, SlackStub
 from tests.conftest import NOW
@@ -33,7 +33,7 @@ async def test_socket_mode_runs_slash_commands(sqlite_engine: Engine, stub: Slac
         motesbot_now=NOW.isoformat(),
     )
     stop = asyncio.Event()
-    running = asyncio.create_task(serve_slack(settings, sqlite_engine, stop))
+    running = asyncio.create_task(serve_all(settings, sqlite_engine, stop))
     try:
         payload = {
             "team_id": TEAM,

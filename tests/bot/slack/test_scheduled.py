@@ -1,0 +1,34 @@
+"""Scheduled messages for Slack people travel scheduler → SlackMessenger → the Slack Web API."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.messengers import build_messengers
+from scheduler.tick import run_tick
+from tests.bot.slack.conftest import SlackHarness, slack_settings
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+async def test_morning_dm_of_a_slack_user_is_sent_once_through_slack(slack: SlackHarness) -> None:
+    answer = await slack.command("/action", "add Ring Anna <@U0LISA> senast 2026-11-24")
+    assert answer.status == 200
+    messengers = build_messengers(
+        slack_settings(slack.stub, slack.engine), slack.engine, io.StringIO()
+    )
+    assert set(messengers) == {"console", "slack"}
+
+    morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
+    reports = await run_tick(slack.engine, messengers, morning)
+    assert [(r.outcome, r.outgoing.kind) for r in reports] == [("sent", "morning_dm")]
+    opened = slack.stub.of("conversations.open")
+    assert [c.args.get("users") for c in opened] == ["U0LISA"]
+    posted = [c for c in slack.stub.of("chat.postMessage") if "#1 Ring Anna" in str(c.args)]
+    assert len(posted) == 1
+
+    again = await run_tick(slack.engine, messengers, morning)
+    assert [r.outcome for r in again if r.outcome == "sent"] == []
+    assert len([c for c in slack.stub.of("chat.postMessage") if "#1 Ring Anna" in str(c.args)]) == 1
