@@ -9,9 +9,16 @@ For each backend (SQLite file, PostgreSQL) it:
 4. sends ``--requests`` slash commands ``/action add Load test N …``, form-encoded
    and signed exactly as Slack does (v0 HMAC-SHA256 over ``v0:{ts}:{body}``), from
    ``--concurrency`` concurrent clients, each with a ``response_url`` on the stub;
-5. counts errors, lost commands (no stored action), duplicates, answers within
-   Slack's 3 seconds, p50/p99 latency, and the bot's peak memory; and measures the
-   floor: the same requests against a bare endpoint that does nothing.
+5. waits (``--settle``, at most 30 s) until every acknowledged command has been
+   answered through ``response_url``, then stops the bot;
+6. counts errors, lost commands (no stored action), duplicates, acknowledgements
+   and answers within Slack's 3 seconds, p50/p99 latency, the Web API calls the
+   bot made, and its peak memory.
+
+Side by side in the same run: the HTTP floor (the same requests against an
+endpoint that does nothing) and the stand-in (``bench/stand_in.py``: the command
+core behind a minimal signed endpoint), so the bot's latency is reported next to
+both floors.
 
 ``main(argv) -> dict`` is what ``bench/run_all.py`` calls. Run alone:
 ``python -m bench.load --backend sqlite --requests 200``.
@@ -410,10 +417,21 @@ async def run_backend(
         )
         elapsed = time.perf_counter() - started
         result["peak_rss_mb"] = peak_rss_mb(bot.pid)
-        # Replies posted later to response_url may still be on their way.
-        await asyncio.sleep(opts.grace)
+        # An adapter that acknowledges first answers later through response_url: wait until
+        # every acknowledged command has been answered (or --settle runs out) before
+        # stopping the bot, so that work still in its queue is not counted as lost.
+        waiting = {s.n for s in shots if s.status == 200 and not s.body.strip()}
+        settle_started = time.perf_counter()
         async with aiohttp.ClientSession() as http:
-            calls = await stub_calls(http, stub)
+            while True:
+                calls = await stub_calls(http, stub)
+                if not waiting - {int(k) for k in calls.get("responses", {})}:
+                    break
+                if time.perf_counter() - settle_started > opts.settle:
+                    break
+                await asyncio.sleep(0.2)
+        result["settle_s"] = round(time.perf_counter() - settle_started, 1)
+        result["drained_rps"] = round(len(shots) / (time.perf_counter() - started), 1)
     finally:
         stop(bot)
 
@@ -445,6 +463,7 @@ async def run_backend(
         answer_p99_ms=percentile([s for s in answer_s if s != float("inf")], 99),
         throughput_rps=round(len(shots) / elapsed, 1) if elapsed else None,
         slack_api_calls=sum(calls.get("api", {}).values()),
+        slack_api_calls_by_method=dict(sorted(calls.get("api", {}).items())),
     )
     return result
 
@@ -540,7 +559,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "same core, the floor); repeatable; default: both",
     )
     parser.add_argument("--startup-timeout", type=float, default=60.0)
-    parser.add_argument("--grace", type=float, default=3.0, help="wait for late response_url posts")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        help="at most this long, wait for replies posted later to response_url",
+    )
     opts = parser.parse_args(argv)
     opts.backend = opts.backend or ["sqlite", "postgresql"]
     opts.server = opts.server or ["stand-in", "motesbot"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 # The handlers register themselves on import.
@@ -23,6 +23,7 @@ from commands.i18n import lang_of, t
 from commands.metrics import observed
 from commands.reply import Line, Reply
 from commands.request import Request
+from commands.sanitize import clean
 from storage import people
 from storage.db import transaction
 from storage.models import ProcessedEvent
@@ -75,7 +76,7 @@ def route(ctx: Ctx) -> Reply:
     command = registry.canonical_command(request.command)
     if command is None:
         raise CommandError("unknown_command", command=request.command.lstrip("/"))
-    text = request.text.strip()
+    text = clean(request.text).strip()
     if len(text) > MAX_TEXT:
         raise CommandError("too_long", max=MAX_TEXT)
     word, _, rest = text.partition(" ")
@@ -139,6 +140,9 @@ def handle(request: Request, *, engine: Engine) -> Reply:
     except IntegrityError:
         log.warning("integrity error, treated as a repeated delivery", exc_info=True)
         return Reply(t(lang, "duplicate_delivery"), lang=lang)
+    except DataError:
+        log.warning("the database refused a value", exc_info=True)
+        return error_reply(lang, "input_rejected")
     except (OperationalError, DBAPIError):
         log.warning("database unavailable", exc_info=True)
         return error_reply(lang, "db_unavailable")

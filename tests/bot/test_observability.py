@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
@@ -17,7 +17,9 @@ from bot import observability
 from bot.settings import Settings
 from bot.web import create_app
 from commands import metrics
-from tests.conftest import Transcript
+from commands.dispatch import handle
+from commands.request import Request, UserRef
+from tests.conftest import NOW, Transcript
 
 
 @pytest.fixture
@@ -173,3 +175,62 @@ def test_a_broken_metrics_observer_never_breaks_a_command(console: Transcript) -
     finally:
         metrics.unsubscribe(broken)
     assert not reply.error
+
+
+async def test_a_failing_route_is_logged_as_an_exception(
+    sqlite_engine: Engine, log_output: io.StringIO
+) -> None:
+    async def broken(request: web.Request) -> web.Response:
+        raise RuntimeError("bug")
+
+    def install_broken(app: web.Application, settings: Settings, engine: Engine) -> None:
+        app.router.add_get("/broken", broken)
+
+    srv = TestServer(create_app(Settings(), sqlite_engine, [install_broken]), host="127.0.0.1")
+    await srv.start_server()
+    try:
+        async with ClientSession() as http, http.get(srv.make_url("/broken")) as resp:
+            assert resp.status == 500
+    finally:
+        await srv.close()
+    (line,) = [x for x in json_lines(log_output) if x["logger"] == "motesbot.http"]
+    assert (line["path"], line["status"], line["outcome"]) == ("/broken", 500, "exception")
+
+
+def test_a_repeated_delivery_counts_as_duplicate(sqlite_engine: Engine) -> None:
+    first = Request(
+        platform="slack",
+        workspace="T1",
+        user=UserRef(platform_id="U1", name="Anna"),
+        channel="C1",
+        command="action",
+        text="add Ring Karin",
+        now=NOW,
+        idempotency_key="Ev123",
+    )
+    before = dict(metrics.COMMANDS)
+    assert not handle(first, engine=sqlite_engine).error
+    handle(first, engine=sqlite_engine)
+    counted = {k: v - before.get(k, 0) for k, v in metrics.COMMANDS.items()}
+    assert counted[("action", "ok")] == 1
+    assert counted[("action", "duplicate")] == 1
+
+
+def test_the_web_app_switches_to_json_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    buffer = io.StringIO()
+    handler = observability.setup_logging(Settings(), stream=buffer)
+    try:
+        observability.prefer_json(Settings())
+        logging.getLogger("motesbot.test").warning("now json")
+        assert json_lines(buffer)[-1]["msg"] == "now json"
+        # An explicit LOG_FORMAT=text wins.
+        monkeypatch.setenv("LOG_FORMAT", "text")
+        handler = observability.setup_logging(Settings(), stream=buffer)
+        observability.prefer_json(Settings())
+        logging.getLogger("motesbot.test").warning("still text")
+        assert buffer.getvalue().rstrip().endswith("WARNING motesbot.test still text")
+    finally:
+        logging.getLogger().removeHandler(handler)
