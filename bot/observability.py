@@ -239,11 +239,20 @@ def setup_logging(
     handler.setFormatter(JsonFormatter(redactor) if fmt == "json" else TextFormatter(redactor))
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
-    # One line per request and per scheduled send is the audit trail of operations: it is
-    # written whatever LOG_LEVEL says (that level governs everything else).
+    if fmt == "json":
+        _log_operations()
+    else:
+        for name in ALWAYS_LOGGED:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    return handler
+
+
+def _log_operations() -> None:
+    # In the server's JSON log, one line per request and per scheduled send is the audit
+    # trail of operations: written whatever LOG_LEVEL says (that level governs the rest).
+    # Terminal commands (shell, tick) print their own report and stay quiet.
     for name in ALWAYS_LOGGED:
         logging.getLogger(name).setLevel(logging.INFO)
-    return handler
 
 
 def prefer_json(settings: Settings) -> None:
@@ -254,6 +263,7 @@ def prefer_json(settings: Settings) -> None:
     formatter = handler.formatter
     redactor = getattr(formatter, "redactor", None)
     handler.setFormatter(JsonFormatter(redactor))
+    _log_operations()
 
 
 # --- Prometheus ---------------------------------------------------------------------------

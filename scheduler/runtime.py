@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
+from commands import metrics
 from scheduler.due import wake_up_instants
 from scheduler.leader import Leader
 from scheduler.messenger import Messenger
@@ -89,6 +90,7 @@ class SchedulerService:
             while not stop.is_set():
                 was = self.leader.held and not self.leader.sqlite
                 leading = await asyncio.to_thread(self.leader.acquire)
+                metrics.set_leader(leading)
                 if leading:
                     await self.reconcile()
                 elif was:
@@ -99,6 +101,7 @@ class SchedulerService:
         finally:
             self.jobs.shutdown(wait=False)
             await asyncio.to_thread(self.leader.release)
+            metrics.set_leader(False)
 
 
 async def run_scheduler(

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from commands import metrics
 from scheduler import delivery
 from scheduler.due import due_messages
 from scheduler.messenger import DeliveryError, Messenger
@@ -144,9 +146,16 @@ async def run_tick(
             ok = item.workspace.platform in messengers
             reports.append(Report(item, DRY_RUN if ok else NO_MESSENGER))
             continue
+        started = time.perf_counter()
         report = await deliver(engine, messengers, item, now=now, node=node, lease=lease)
         if report is not None:
             reports.append(report)
+            metrics.record_scheduled_send(
+                item.kind,
+                report.outcome,
+                seconds=time.perf_counter() - started,
+                key=str(item.key),
+            )
     return reports
 
 

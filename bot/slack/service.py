@@ -38,7 +38,9 @@ MAX_HOME_REFRESH = 20
 # A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
 HOME_DELAY_SECONDS = 2.0
 # Work after the ack runs a few requests at a time, so acknowledging new ones stays quick.
-PARALLEL_WORK = 2
+PARALLEL_WORK = 4
+# Republishing App Homes is background housekeeping; one at a time, never ahead of answers.
+PARALLEL_HOMES = 1
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class SlackService:
         self._working: set[asyncio.Task[Any]] = set()
         self._homes_due: dict[tuple[str, str], Turn] = {}
         self._gate = asyncio.Semaphore(PARALLEL_WORK)
+        self._home_gate = asyncio.Semaphore(PARALLEL_HOMES)
         self.home_delay = HOME_DELAY_SECONDS
         self._hurry = asyncio.Event()
         self.session: aiohttp.ClientSession | None = None
@@ -338,7 +341,7 @@ class SlackService:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._hurry.wait(), self.home_delay)
         turn = self._homes_due.pop(key)
-        async with self._gate:
+        async with self._home_gate:
             await self.publish_home(turn)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:

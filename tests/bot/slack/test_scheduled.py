@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.messengers import build_messengers
+from commands import metrics
 from scheduler.tick import run_tick
 from tests.bot.slack.conftest import SlackHarness, slack_settings
 
@@ -22,7 +23,9 @@ async def test_morning_dm_of_a_slack_user_is_sent_once_through_slack(slack: Slac
     assert set(messengers) == {"console", "slack"}
 
     morning = datetime(2026, 11, 24, 8, 0, tzinfo=STOCKHOLM)
+    sent_before = metrics.SCHEDULED_SENDS[("morning_dm", "sent")]
     reports = await run_tick(slack.engine, messengers, morning)
+    assert metrics.SCHEDULED_SENDS[("morning_dm", "sent")] == sent_before + 1
     assert [(r.outcome, r.outgoing.kind) for r in reports] == [("sent", "morning_dm")]
     opened = slack.stub.of("conversations.open")
     assert [c.args.get("users") for c in opened] == ["U0LISA"]
