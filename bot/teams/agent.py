@@ -259,6 +259,7 @@ class TeamsBot:
 
     def _request(self, activity: Activity, command: str, text: str, **extra: Any) -> Request:
         extra.setdefault("idempotency_key", idempotency_key(activity))
+        extra.setdefault("private", conversation_type(activity) == "personal")
         return Request(
             platform=PLATFORM,
             workspace=tenant_id(activity),
