@@ -45,6 +45,9 @@ async def _serve_and_talk(
             assert status in (200, 202)
             await teams.post(teams.message(SVEN, "action add Boka lokal senast 2026-12-05"))
             assert "#1" in connector.texts()[-1]
+            # The same server hands out minutes downloads; an unknown link is simply gone.
+            async with http.get(f"{url}/files/{'x' * 43}/protokoll.md") as response:
+                assert response.status == 404
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), timeout=20)
