@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from bot.calendar_feed import install_calendar_routes
+from bot.file_links import install_file_routes
 from bot.messengers import build_messengers
 from bot.settings import Settings
 from bot.teams.run import teams_installers
@@ -49,7 +50,7 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
-    installers: list[RouteInstaller] = [install_calendar_routes]
+    installers: list[RouteInstaller] = [install_calendar_routes, install_file_routes]
     slack_service: Any = None
     socket: Any = None
     if settings.slack_configured:

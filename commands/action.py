@@ -82,6 +82,9 @@ def add(ctx: Ctx, text: str) -> Reply:
     if due is not None and due < ctx.today:
         raise CommandError("date_past", date=format_date(due, ctx.lang))
     owners = resolve_all(ctx, tokens)
+    if not owners and ctx.request.private:
+        # Nobody else is in a private chat with the bot: "my" action, with my reminders.
+        owners = [ctx.caller]
     meeting = running_meeting(ctx)
     action = repo.create_action(
         ctx.session,

@@ -33,6 +33,8 @@ class Request:
         mentions: profiles of the ``<@ID>`` mentions in the text, resolved by the adapter.
         idempotency_key: a platform delivery id; a second request with it changes nothing.
         lang: a language forced by the adapter ("sv"/"en"); else the user's locale decides.
+        private: a one-to-one conversation between the user and the bot (Teams personal
+            chat, Slack DM): an action logged there without an owner is the user's own.
     """
 
     platform: str
@@ -45,3 +47,4 @@ class Request:
     mentions: Mapping[str, UserRef] = field(default_factory=dict)
     idempotency_key: str | None = None
     lang: str | None = None
+    private: bool = False

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -448,3 +448,23 @@ class SeriesOccurrence(SQLModel, table=True):
     occurrence_date: date
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     created_at: datetime
+
+
+# --- Shared files (issue 6): documents served at an expiring link ---------------------------------
+
+
+class SharedFile(SQLModel, table=True):
+    """A generated document (minutes) downloadable at ``/files/<token>/<filename>`` until expiry.
+
+    Only a SHA-256 of the token is stored, so the table alone does not open any link.
+    """
+
+    __tablename__ = "shared_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    filename: str = Field(max_length=200)
+    mime_type: str = Field(max_length=200)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)

@@ -130,6 +130,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
             channel_id=event.get("channel"),
             key=body.get("event_id"),
             thread_ts=event.get("thread_ts"),
+            private=dm,
         )
         reply = await service.run(turn, command, rest)
         if not is_duplicate(reply):

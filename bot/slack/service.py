@@ -27,7 +27,7 @@ from bot.slack.profiles import PLATFORM, Profiles, mentioned_ids
 from commands import forms, home, registry
 from commands.dispatch import handle
 from commands.i18n import lang_of, t
-from commands.reply import Reply, Visibility
+from commands.reply import Line, Reply, Visibility
 from commands.request import Request, UserRef
 
 log = logging.getLogger("motesbot.slack")
@@ -56,6 +56,7 @@ class Turn:
         response_url: where to answer a command or interaction (valid 30 minutes).
         key: the delivery's idempotency key.
         thread_ts: the thread a mention was written in; answers go to the same thread.
+        private: the user's DM with the app (an action logged there without owner is theirs).
     """
 
     team_id: str
@@ -66,6 +67,7 @@ class Turn:
     response_url: str | None = None
     key: str | None = None
     thread_ts: str | None = None
+    private: bool = False
 
 
 class Refused(Exception):
@@ -132,6 +134,7 @@ class SlackService:
             now=self.settings.now(),
             mentions=mentions,
             idempotency_key=turn.key,
+            private=turn.private,
         )
 
     async def run(self, turn: Turn, command: str, text: str) -> Reply:
@@ -176,9 +179,45 @@ class SlackService:
         how to invite the bot. Replies for the caller go ephemeral.
         """
         try:
+            if reply.files and not reply.error:
+                reply = await self.upload_files(turn, reply)
             await self._deliver(turn, reply, dm=dm)
         except Exception:
             log.exception("could not deliver a reply to %s", turn.user_id)
+
+    async def upload_files(self, turn: Turn, reply: Reply) -> Reply:
+        """Upload a reply's documents (minutes) to the conversation the command came from.
+
+        Uses files.getUploadURLExternal, the upload URL and files.completeUploadExternal
+        (slack-sdk's ``files_upload_v2``), which needs the ``files:write`` scope and the
+        bot in the channel.
+
+        Returns:
+            The reply to show next: unchanged after an upload, else a message for the
+            caller saying what to do (invite the bot, reinstall for the scope).
+        """
+        if not turn.channel_id:
+            return reply
+        uploads = [
+            {"content": f.as_bytes(), "filename": f.filename, "title": f.filename}
+            for f in reply.files
+        ]
+        try:
+            await turn.client.files_upload_v2(
+                channel=turn.channel_id,
+                file_uploads=uploads,
+                initial_comment=reply.headline,
+                thread_ts=turn.thread_ts,
+            )
+        except SlackApiError as err:
+            log.warning("file upload failed: %s", error_code(err))
+            note = explain(err, reply.lang)
+            return Reply(note, (Line(reply.headline),), error=True, lang=reply.lang)
+        except Exception as exc:  # the upload URL failed or Slack was unreachable
+            log.warning("file upload failed", exc_info=True)
+            note = t(reply.lang, "slack_other", error=type(exc).__name__)
+            return Reply(note, (Line(reply.headline),), error=True, lang=reply.lang)
+        return reply
 
     async def _deliver(self, turn: Turn, reply: Reply, *, dm: bool) -> None:
         text, blocks = render.fallback_text(reply), render.blocks(reply)

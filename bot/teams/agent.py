@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
@@ -34,6 +35,8 @@ from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, 
 from microsoft_agents.hosting.msteams import TeamsAgentExtension
 from sqlalchemy.engine import Engine
 
+from bot.file_links import TTL as FILE_LINK_TTL
+from bot.file_links import share_files
 from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
 from bot.teams.activities import (
     PLATFORM,
@@ -86,13 +89,18 @@ def view_of(command: str, text: str) -> str | None:
     return f"{canonical} {text}".strip()
 
 
-def message_activity(reply: Reply, *, view: str | None = None) -> Activity:
-    """A reply as a Teams message: the card, with the plain text as the activity text."""
+def message_activity(
+    reply: Reply, *, view: str | None = None, links: Sequence[tuple[str, str]] = ()
+) -> Activity:
+    """A reply as a Teams message: the card, with the plain text as the activity text.
+
+    ``links`` are (file name, download URL) of the reply's documents.
+    """
     return Activity(
         type=ActivityTypes.message,
-        text=fallback_text(reply),
+        text=fallback_text(reply, links=links),
         text_format="plain",
-        attachments=[CardFactory.adaptive_card(card(reply, view=view))],
+        attachments=[CardFactory.adaptive_card(card(reply, view=view, links=links))],
     )
 
 
@@ -201,7 +209,12 @@ class TeamsBot:
     """One Teams bot: the SDK adapter and application, and our handlers on it."""
 
     def __init__(
-        self, *, engine: Engine, config: TeamsConfig, clock: Callable[[], datetime]
+        self,
+        *,
+        engine: Engine,
+        config: TeamsConfig,
+        clock: Callable[[], datetime],
+        public_url: str = "http://localhost:3000",
     ) -> None:
         """Build the SDK objects from the configuration.
 
@@ -209,10 +222,12 @@ class TeamsBot:
             engine: the database engine.
             config: credentials or the anonymous development mode.
             clock: the injected "now".
+            public_url: where users reach our web app (download links of documents).
         """
         self.engine = engine
         self.config = config
         self.clock = clock
+        self.public_url = public_url
         self.connections = MsalConnectionManager(**config.sdk)
         self.adapter = CloudAdapter(connection_manager=self.connections)
         self.adapter.on_turn_error = self._on_turn_error
@@ -259,6 +274,7 @@ class TeamsBot:
 
     def _request(self, activity: Activity, command: str, text: str, **extra: Any) -> Request:
         extra.setdefault("idempotency_key", idempotency_key(activity))
+        extra.setdefault("private", conversation_type(activity) == "personal")
         return Request(
             platform=PLATFORM,
             workspace=tenant_id(activity),
@@ -285,7 +301,25 @@ class TeamsBot:
         request = self._request(activity, command, text, mentions=parsed.mentions)
         reply = await asyncio.to_thread(handle, request, engine=self.engine)
         view = None if reply.error else view_of(command, text)
-        await context.send_activity(message_activity(reply, view=view))
+        links: list[tuple[str, str]] = []
+        if reply.files and not reply.error:
+            reply, links = await self._share_files(reply)
+        await context.send_activity(message_activity(reply, view=view, links=links))
+
+    async def _share_files(self, reply: Reply) -> tuple[Reply, list[tuple[str, str]]]:
+        """Serve a reply's documents at expiring links (bots cannot attach files in channels)."""
+        try:
+            shared = await asyncio.to_thread(
+                share_files, self.engine, reply.files, base_url=self.public_url, at=self.clock()
+            )
+        except Exception:
+            log.exception("could not store the reply's files for download")
+            note = Line(t(reply.lang, "internal_error"))
+            return replace(reply, lines=(*reply.lines, note), files=()), []
+        hours = int(FILE_LINK_TTL.total_seconds() // 3600)
+        note = Line(t(reply.lang, "teams_files_expire", hours=hours))
+        links = [(file.filename, url) for file, url in shared]
+        return replace(reply, lines=(*reply.lines, note)), links
 
     async def _look_up(self, context: TurnContext, member_ids: list[str]) -> dict[str, UserRef]:
         """Ask the connector who mentioned people are: Teams mentions often lack the Entra id."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from commands.i18n import register_messages, t
@@ -23,6 +24,11 @@ register_messages(
         "teams_save": {"sv": "Spara", "en": "Save"},
         "teams_pick_date": {"sv": "Välj datum", "en": "Pick a date"},
         "teams_note_placeholder": {"sv": "Skriv en anteckning", "en": "Write a note"},
+        "teams_download": {"sv": "Ladda ner {name}", "en": "Download {name}"},
+        "teams_files_expire": {
+            "sv": "Länkarna till filerna gäller i {hours} timmar.",
+            "en": "The links to the files work for {hours} hours.",
+        },
         "teams_more_lines": {
             "sv": "… och {count} rader till. Skriv kommandot i en chatt för hela listan.",
             "en": "… and {count} more lines. Type the command in a chat for the full list.",
@@ -101,13 +107,27 @@ def _line_items(line: Line, *, lang: str, index: int, view: str | None) -> list[
     return items
 
 
-def card(reply: Reply, *, view: str | None = None) -> dict[str, Any]:
+# What a download button calls a file, by its extension.
+_KIND_NAMES = {"docx": "Word (.docx)", "md": "Markdown (.md)", "pdf": "PDF"}
+
+
+def download_label(filename: str, lang: str) -> str:
+    """ "Ladda ner Word (.docx)" for a file name."""
+    ext = filename.rsplit(".", 1)[-1].casefold() if "." in filename else ""
+    return t(lang, "teams_download", name=_KIND_NAMES.get(ext, filename))
+
+
+def card(
+    reply: Reply, *, view: str | None = None, links: Sequence[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """Render a reply as an Adaptive Card.
 
     Args:
         reply: the neutral reply.
         view: the read-only command that produced it ("action list"), carried by
             every button so the card can be shown again, updated, after a click.
+        links: (file name, download URL) of the reply's documents, shown as
+            Action.OpenUrl buttons.
     """
     headline: dict[str, Any] = _text_block(reply.headline, weight="Bolder", size="Medium")
     if reply.error:
@@ -119,19 +139,30 @@ def card(reply: Reply, *, view: str | None = None) -> dict[str, Any]:
     if len(reply.lines) > len(shown):
         more = t(reply.lang, "teams_more_lines", count=len(reply.lines) - len(shown))
         body.append(_text_block(more, isSubtle=True))
-    return {
+    result: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": SCHEMA,
         "version": VERSION,
         "body": body,
-        "fallbackText": fallback_text(reply),
+        "fallbackText": fallback_text(reply, links=links),
         "msteams": {"width": "Full"},
     }
+    if links:
+        result["actions"] = [
+            {"type": "Action.OpenUrl", "title": download_label(name, reply.lang), "url": url}
+            for name, url in links
+        ]
+    return result
 
 
-def fallback_text(reply: Reply) -> str:
+def fallback_text(reply: Reply, *, links: Sequence[tuple[str, str]] = ()) -> str:
     """The plain text of a reply: the activity text, notifications and old clients."""
-    return reply.as_text()[:4000]
+    text = reply.as_text()
+    if links:
+        # Links last, so a cut long reply still shows them.
+        tail = "\n".join(f"{name}: {url}" for name, url in links)
+        return f"{text[: 3990 - len(tail)]}\n{tail}"
+    return text[:4000]
 
 
 def view_from_data(data: Any) -> str | None:

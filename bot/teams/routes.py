@@ -59,7 +59,9 @@ def teams_installer(config: TeamsConfig) -> RouteInstaller:
     def install(app: web.Application, settings: Settings, engine: Engine) -> None:
         if config.anonymous:
             warn_anonymous()
-        bot = TeamsBot(engine=engine, config=config, clock=settings.now)
+        bot = TeamsBot(
+            engine=engine, config=config, clock=settings.now, public_url=settings.public_url
+        )
         app[TEAMS_BOT_KEY] = bot
         with warnings.catch_warnings():
             # The SDK middleware looks its configuration up under a plain string key.

@@ -73,6 +73,11 @@ class SlackStub:
         self._runner: web.AppRunner | None = None
         self.base = ""
         self.socket: web.WebSocketResponse | None = None
+        # files.getUploadURLExternal: file id → the file name asked for, and the bytes posted.
+        self.file_names: dict[str, str] = {}
+        self.file_bytes: dict[str, bytes] = {}
+        # Successful files.completeUploadExternal calls: (channel, file ids).
+        self.completed: list[tuple[str | None, list[str]]] = []
 
     @property
     def api_url(self) -> str:
@@ -115,6 +120,7 @@ class SlackStub:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -166,6 +172,26 @@ class SlackStub:
                     args[key] = json.loads(args[key])
         return args
 
+    def uploaded(self, channel: str | None = None) -> dict[str, bytes]:
+        """File name → bytes of every upload completed (into ``channel`` if given)."""
+        found: dict[str, bytes] = {}
+        for into, file_ids in self.completed:
+            if channel is not None and into != channel:
+                continue
+            for file_id in file_ids:
+                found[self.file_names[file_id]] = self.file_bytes.get(file_id, b"")
+        return found
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        # The upload URL Slack hands out takes the raw bytes (or a multipart form).
+        file_id = request.match_info["file_id"]
+        if file_id not in self.file_names:
+            return web.Response(status=404, text="unknown upload")
+        data = await request.read()
+        self.file_bytes[file_id] = data
+        await self._record(Call("upload", {"file_id": file_id, "length": len(data)}))
+        return web.Response(text=f"OK - {len(data)}")
+
     async def _response(self, request: web.Request) -> web.Response:
         body = await request.json()
         await self._record(Call("response_url", {**body, "_name": request.match_info["name"]}))
@@ -191,7 +217,11 @@ class SlackStub:
                 )
             answer: dict[str, Any] = {"ok": False, "error": failure.error}
             if failure.error == "missing_scope":
-                answer["needed"] = {"users.info": "users:read"}.get(method, "chat:write")
+                answer["needed"] = {
+                    "users.info": "users:read",
+                    "files.getUploadURLExternal": "files:write",
+                    "files.completeUploadExternal": "files:write",
+                }.get(method, "chat:write")
             return web.json_response(answer)
         return web.json_response(self._answer(method, args))
 
@@ -246,6 +276,20 @@ class SlackStub:
             }
         if method == "apps.connections.open":
             return {"ok": True, "url": self.base.replace("http://", "ws://") + "/socket"}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            self.file_names[file_id] = str(args.get("filename"))
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.base}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            entries = json.loads(args.get("files") or "[]")
+            self.completed.append((args.get("channel_id"), [f["id"] for f in entries]))
+            return {
+                "ok": True,
+                "files": [
+                    {"id": f["id"], "title": f.get("title"), "name": self.file_names.get(f["id"])}
+                    for f in entries
+                ],
+            }
         if method == "users.conversations":
             return {"ok": True, "channels": [{"id": "CKC"}]}
         return {"ok": True}
