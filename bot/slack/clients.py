@@ -53,8 +53,24 @@ def web_client(
     )
 
 
+# A user is waiting on a response_url answer: it gets a short timeout and no retries on a
+# dead connection, because the caller then answers through the Web API (fully retried).
+WEBHOOK_TIMEOUT_SECONDS = 5
+
+
+def webhook_retry_handlers() -> list[AsyncRetryHandler]:
+    """Honour one 429 and retry one 5xx; a connection error falls back to the Web API at once."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+        AsyncServerErrorRetryHandler(max_retry_count=1),
+    ]
+
+
 def webhook_client(url: str, *, session: ClientSession | None = None) -> AsyncWebhookClient:
-    """A client for a ``response_url``, with the same retry handlers."""
+    """A client for a ``response_url``: quick to give up, so the Web API fallback is prompt."""
     return AsyncWebhookClient(
-        url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers(), session=session
+        url,
+        timeout=WEBHOOK_TIMEOUT_SECONDS,
+        retry_handlers=webhook_retry_handlers(),
+        session=session,
     )

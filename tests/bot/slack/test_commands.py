@@ -277,3 +277,20 @@ async def test_healthz_is_503_without_the_database(tmp_path: Path) -> None:
     finally:
         await server.close()
         dead.dispose()
+
+
+async def test_unreachable_response_url_is_answered_within_three_seconds(
+    slack: SlackHarness,
+) -> None:
+    # Slack's real hooks host cannot be reached from here, as from a closed network.
+    body = slack.command_body("/action", "add Ring Anna <@U0LISA> senast 2026-12-05").replace(
+        "response_url=http",
+        "response_url=https%3A%2F%2Fhooks.slack.invalid%2Fcommands%2FT1%2F2%2F3&x=http",
+    )
+    started = time.perf_counter()
+    answer = await slack.post(body, "application/x-www-form-urlencoded")
+    assert answer.status == 200
+    [ephemeral] = await slack.stub.wait_for("chat.postEphemeral", timeout=3.0)
+    assert time.perf_counter() - started < 3.0
+    assert "#1 Ring Anna" in ephemeral.args["text"]
+    assert slack.stub.of("response_url") == [], [c.args for c in slack.stub.of("response_url")]
