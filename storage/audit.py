@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -58,6 +58,51 @@ def record(
     )
     session.add(event)
     return event
+
+
+class _Keyed(Protocol):
+    id: int | None
+
+
+def record_created(
+    session: Session,
+    obj: _Keyed,
+    /,
+    *,
+    entity: str,
+    workspace_id: int | None,
+    actor_id: int | None,
+    at: datetime,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """Store a new record and audit its creation, in the caller's transaction.
+
+    Args:
+        session: the open transaction.
+        obj: the new record (added and flushed here, so it has its id).
+        entity: the kind of record.
+        workspace_id: its workspace.
+        actor_id: who created it.
+        at: when.
+        after: what to record; by default every field of the record.
+
+    Returns:
+        The record's new primary key.
+    """
+    session.add(obj)
+    session.flush()
+    assert obj.id is not None
+    record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        entity=entity,
+        entity_id=obj.id,
+        op="create",
+        at=at,
+        after=after if after is not None else snapshot(obj),  # type: ignore[arg-type]
+    )
+    return obj.id
 
 
 def history(session: Session, /, *, entity: str, entity_id: int) -> list[AuditEvent]:

@@ -55,16 +55,12 @@ def issue(
         target_id=target_id,
         created_at=at,
     )
-    session.add(token)
-    session.flush()
-    assert token.id is not None
-    audit.record(
+    audit.record_created(
         session,
+        token,
+        entity="calendar_token",
         workspace_id=workspace_id,
         actor_id=actor_id,
-        entity="calendar_token",
-        entity_id=token.id,
-        op="create",
         at=at,
         after={"kind": kind, "target_id": target_id},
     )

@@ -41,18 +41,13 @@ def create_decision(
         supersedes_id=supersedes_id,
         source_ref=source_ref,
     )
-    session.add(decision)
-    session.flush()
-    assert decision.id is not None
-    audit.record(
+    audit.record_created(
         session,
+        decision,
+        entity="decision",
         workspace_id=workspace_id,
         actor_id=recorded_by_id,
-        entity="decision",
-        entity_id=decision.id,
-        op="create",
         at=at,
-        after=audit.snapshot(decision),
     )
     return decision
 

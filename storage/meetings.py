@@ -67,18 +67,8 @@ def get_or_create_series(
         timezone=timezone,
         created_at=at,
     )
-    session.add(series)
-    session.flush()
-    assert series.id is not None
-    audit.record(
-        session,
-        workspace_id=workspace_id,
-        actor_id=actor_id,
-        entity="series",
-        entity_id=series.id,
-        op="create",
-        at=at,
-        after=audit.snapshot(series),
+    audit.record_created(
+        session, series, entity="series", workspace_id=workspace_id, actor_id=actor_id, at=at
     )
     return series
 
@@ -270,18 +260,8 @@ def add_item(
         proposed_by_id=actor_id,
         created_at=at,
     )
-    session.add(item)
-    session.flush()
-    assert item.id is not None
-    audit.record(
-        session,
-        workspace_id=workspace_id,
-        actor_id=actor_id,
-        entity="item",
-        entity_id=item.id,
-        op="create",
-        at=at,
-        after=audit.snapshot(item),
+    audit.record_created(
+        session, item, entity="item", workspace_id=workspace_id, actor_id=actor_id, at=at
     )
     return item
 
