@@ -136,6 +136,9 @@ def _settings(stub_url: str, db_url: str, port: int) -> Any:
         slack_signing_secret=SECRET,
         slack_api_url=stub_url,
         motesbot_now=NOW,
+        # Command latency is measured here; the scheduler's fan-out has its own benchmark
+        # (fanout.py), and a replica can run without it (SCHEDULER_ENABLED=false).
+        scheduler_enabled=False,
     )
 
 

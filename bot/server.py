@@ -69,7 +69,11 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
     messengers = build_messengers(settings, engine, sys.stdout)
     if socket is not None:
         await socket.connect_async()
-    scheduler = asyncio.create_task(run_scheduler(engine, messengers, settings.now, stop))
+    scheduler = (
+        asyncio.create_task(run_scheduler(engine, messengers, settings.now, stop))
+        if settings.scheduler_enabled
+        else None
+    )
     log.warning(
         "Mötesbot serving %s on port %s",
         ", ".join(sorted(set(messengers) - {"console"})) or "web",
@@ -84,8 +88,9 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
                 loop.remove_signal_handler(sig)
         if socket is not None:
             await socket.close_async()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(scheduler, timeout=10)
+        if scheduler is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(scheduler, timeout=10)
         if slack_service is not None:
             # Answers already acknowledged still go out before the process ends.
             try:

@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     log_format: str | None = None
     default_timezone: str = "Europe/Stockholm"
     default_language: str = "sv"
+    # Replicas that should never send scheduled messages (or benchmarks) turn this off.
+    scheduler_enabled: bool = True
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
     motesbot_now: str | None = None
     # Where users reach the bot's web server (calendar feed links); commands read PUBLIC_URL.

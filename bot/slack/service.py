@@ -38,7 +38,7 @@ MAX_HOME_REFRESH = 20
 # A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
 HOME_DELAY_SECONDS = 2.0
 # Work after the ack runs a few requests at a time, so acknowledging new ones stays quick.
-PARALLEL_WORK = 4
+PARALLEL_WORK = 2
 # Republishing App Homes is background housekeeping; one at a time, never ahead of answers.
 PARALLEL_HOMES = 1
 

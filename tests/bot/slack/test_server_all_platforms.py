@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -9,7 +10,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy.engine import Engine
 
+from bot.server import serve_all
+from commands import metrics
 from tests.bot.slack.conftest import SECRET, sign
 from tests.bot.slack.slack_stub import SlackStub
 from tests.bot.slack.test_run import _free_port, _wait_healthy
@@ -59,3 +63,34 @@ async def test_one_process_serves_slack_teams_calendar_and_metrics(
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err.decode()
     assert b"Traceback" not in err
+
+
+async def test_a_replica_with_the_scheduler_off_never_leads(
+    sqlite_engine: Engine, stub: SlackStub
+) -> None:
+    from bot.settings import Settings
+
+    async def leads(enabled: bool) -> bool:
+        settings = Settings(
+            database_url=sqlite_engine.url.render_as_string(hide_password=False),
+            slack_bot_token="xoxb-test",
+            slack_signing_secret=SECRET,
+            slack_api_url=stub.api_url,
+            host="127.0.0.1",
+            port=_free_port(),
+            scheduler_enabled=enabled,
+        )
+        stop = asyncio.Event()
+        server = asyncio.create_task(serve_all(settings, sqlite_engine, stop))
+        try:
+            deadline = asyncio.get_running_loop().time() + 5
+            while not metrics.is_leader() and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.05)
+            return metrics.is_leader()
+        finally:
+            stop.set()
+            await asyncio.wait_for(server, timeout=15)
+
+    assert await leads(False) is False
+    assert await leads(True) is True
+    assert metrics.is_leader() is False  # released on shutdown
