@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -32,9 +33,21 @@ log = logging.getLogger("motesbot.scheduler")
 
 RECONCILE_EVERY = 60.0
 FOLLOWER_RETRY = 10.0
+# Tests (and impatient operators) may shorten both; production keeps the defaults above.
+RECONCILE_ENV = "MOTESBOT_RECONCILE_SECONDS"
+FOLLOWER_RETRY_ENV = "MOTESBOT_FOLLOWER_RETRY_SECONDS"
 LOOKAHEAD = timedelta(days=1)
 
 Clock = Callable[[], datetime]
+
+
+def _seconds(name: str, default: float) -> float:
+    """A positive number of seconds from the environment, else the default."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 class SchedulerService:
@@ -48,6 +61,8 @@ class SchedulerService:
         self.leader = Leader(engine)
         self.jobs = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        self.reconcile_every = _seconds(RECONCILE_ENV, RECONCILE_EVERY)
+        self.follower_retry = _seconds(FOLLOWER_RETRY_ENV, FOLLOWER_RETRY)
 
     async def tick(self) -> None:
         """Run one tick at the clock's now; ticks never overlap within the process."""
@@ -95,7 +110,7 @@ class SchedulerService:
                     await self.reconcile()
                 elif was:
                     self.jobs.remove_all_jobs()
-                wait = RECONCILE_EVERY if leading else FOLLOWER_RETRY
+                wait = self.reconcile_every if leading else self.follower_retry
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=wait)
         finally:

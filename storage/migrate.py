@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -22,6 +23,11 @@ def alembic_config(url: str) -> Config:
 # Objects made in raw SQL by migration 0004 (full-text search over decisions): the models do
 # not describe them, so autogenerate and schema comparisons must leave them alone.
 RAW_SQL_OBJECT_PREFIXES = ("decision_fts", "ix_decision_fts")
+
+# Replicas that start together on an empty PostgreSQL would each try to create the schema and
+# all but one would fail on the duplicate tables; this transaction-level lock makes them take
+# turns (the later ones find the schema at its head and do nothing). Not the scheduler's key.
+MIGRATION_LOCK_KEY = 0x4D_4F_54_45_4D_49_47_52
 
 
 def include_object(
@@ -43,6 +49,8 @@ def upgrade(engine: Engine) -> None:
     """
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
 

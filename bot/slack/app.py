@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from bot.slack.clients import web_client
+from bot.slack.guard import single_team_guard
 from bot.slack.listeners import register
 from bot.slack.oauth import oauth_settings
 from bot.slack.service import SlackService
@@ -95,5 +96,6 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
             client=web_client(settings, settings.slack_bot_token, session=service.session),
             process_before_response=False,
         )
+        app.use(single_team_guard(settings.default_language))
     register(app, service)
     return app, service

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
@@ -11,6 +13,30 @@ from bot.settings import Settings
 from bot.web import RouteInstaller
 
 EVENTS_PATH = "/slack/events"
+
+log = logging.getLogger("motesbot.slack")
+
+
+# Fields Bolt's matchers index without checking their type, and the type Slack sends.
+_SHAPES: dict[str, type] = {
+    "actions": list,
+    "event": dict,
+    "view": dict,
+    "team": dict,
+    "user": dict,
+    "channel": dict,
+}
+
+
+def well_formed(body: object) -> bool:
+    """Tell whether a parsed Slack body has the shape Bolt relies on (else: 400, not a 500)."""
+    if not isinstance(body, dict):
+        return False
+    for key, kind in _SHAPES.items():
+        if key in body and body[key] is not None and not isinstance(body[key], kind):
+            return False
+    actions = body.get("actions")
+    return not isinstance(actions, list) or all(isinstance(a, dict) for a in actions)
 
 
 class BoltRequestHandler:
@@ -22,7 +48,17 @@ class BoltRequestHandler:
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Slash commands, interactivity and events: verified and dispatched by Bolt."""
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        try:
+            # Bolt parses the body (JSON, or JSON in the ``payload`` form field) here,
+            # before any signature check; a body that is not what Slack sends is refused.
+            bolt_request = await to_bolt_request(request)
+            payload = bolt_request.body
+        except (ValueError, TypeError, AttributeError, KeyError) as err:
+            log.warning("malformed Slack request refused: %s", type(err).__name__)
+            raise web.HTTPBadRequest(text="malformed request") from err
+        if not well_formed(payload):
+            raise web.HTTPBadRequest(text="malformed request")
+        bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def install(self, request: web.Request) -> web.StreamResponse:
