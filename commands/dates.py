@@ -363,6 +363,9 @@ def parse_date(text: str, *, today: date, next_meeting: date | None = None) -> d
 # --------------------------------------------------------------------------
 
 _DUE_KEYWORDS: Final = frozenset({"senast", "due", "by", "deadline", "slutdatum"})
+# English "by" also starts ordinary phrases ("Presentation by Anna"): it counts as a due
+# keyword only when a date follows it; the other keywords always announce a date.
+_SOFT_KEYWORDS: Final = frozenset({"by"})
 _DUE_PHRASES: Final = (("till", "nästa", "möte"),)
 _WORD_RE: Final = re.compile(r"\S+")
 _MAX_TRAILING_WORDS: Final = 4
@@ -410,20 +413,25 @@ def extract_due(
     words = list(_WORD_RE.finditer(text))
     cleaned = [_keyword_word(match.group()) for match in words]
 
-    # (keyword start, tail start) of the last due keyword that has a tail.
-    last: tuple[int, int] | None = None
+    # (keyword start, tail start, soft) of the last due keyword that has a tail.
+    last: tuple[int, int, bool] | None = None
     for index, word in enumerate(cleaned):
         if word in _DUE_KEYWORDS:
-            last = (words[index].start(), words[index].end())
+            last = (words[index].start(), words[index].end(), word in _SOFT_KEYWORDS)
         for phrase in _DUE_PHRASES:
             if tuple(cleaned[index : index + len(phrase)]) == phrase:
-                last = (words[index].start(), words[index].start())
+                last = (words[index].start(), words[index].start(), False)
     if last is not None:
-        keyword_start, tail_start = last
+        keyword_start, tail_start, soft = last
         tail = text[tail_start:].strip()
         if tail:
-            due = _parse_safely(tail, today, next_meeting, allow_meeting=True)
-            return _strip_trailing_keywords(text[:keyword_start]), due
+            try:
+                due = _parse_safely(tail, today, next_meeting, allow_meeting=True)
+            except DateError as error:
+                if not (soft and error.code == "unknown"):
+                    raise
+            else:
+                return _strip_trailing_keywords(text[:keyword_start]), due
 
     for count in range(min(_MAX_TRAILING_WORDS, len(words)), 0, -1):
         start = words[-count].start()

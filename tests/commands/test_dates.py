@@ -458,3 +458,15 @@ def test_round_trip_swedish_month_name(d: date) -> None:
 def test_round_trip_format_date(d: date, lang: str) -> None:
     assert parse(format_date(d, lang)) == d
     assert parse(format_date_long(d, lang)) == d
+
+
+def test_english_by_before_a_name_is_ordinary_text() -> None:
+    today = date(2026, 11, 23)
+    assert extract_due("Presentation by Anna", today=today) == ("Presentation by Anna", None)
+    assert extract_due("Report by Anna by 5/12", today=today) == (
+        "Report by Anna",
+        date(2026, 12, 5),
+    )
+    with pytest.raises(DateError) as err:
+        extract_due("Presentation senast Anna", today=today)
+    assert err.value.code == "unknown"
