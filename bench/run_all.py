@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="run just these (repeatable)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     args = parser.parse_args(argv)
-    console = Console()
+    # Piped output (CI logs, files) gets a readable width instead of the 80-column default.
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     names = discover()
     for missing in (n for n in EXPECTED if n not in names):
         console.print(f"[yellow]skipped: bench/{missing}.py is not there yet[/yellow]")
