@@ -111,19 +111,15 @@ def _new(ctx: Ctx, text: str) -> Reply:
     item.start_time, item.end_time = span
     if place:
         item.place = place
-    ctx.session.add(item)
-    ctx.session.flush()
-    assert item.id is not None
-    audit.record(
+    audit.record_updated(
         ctx.session,
+        item,
+        entity="series",
+        op="recurrence",
+        before=before,
         workspace_id=ctx.ws_id,
         actor_id=ctx.caller_id,
-        entity="series",
-        entity_id=item.id,
-        op="recurrence",
         at=ctx.now,
-        before=before,
-        after=audit.snapshot(item),
     )
     created = extend_series(
         ctx.session, series=item, today=today, at=ctx.now, actor_id=ctx.caller_id
@@ -198,19 +194,15 @@ def _digest(ctx: Ctx, text: str) -> Reply:
         item.digest_days_before, item.digest_time = days, at
     if morning is not None:
         item.digest_on_morning = morning
-    ctx.session.add(item)
-    ctx.session.flush()
-    assert item.id is not None
-    audit.record(
+    audit.record_updated(
         ctx.session,
+        item,
+        entity="series",
+        op="digest",
+        before=before,
         workspace_id=ctx.ws_id,
         actor_id=ctx.caller_id,
-        entity="series",
-        entity_id=item.id,
-        op="digest",
         at=ctx.now,
-        before=before,
-        after=audit.snapshot(item),
     )
     return Reply(
         t(
@@ -319,19 +311,15 @@ def move(ctx: Ctx, text: str) -> Reply:
             )
     meeting.starts_at = datetime.combine(day, start_t, tz)
     meeting.ends_at = datetime.combine(day, end_t, tz) if end_t else None
-    ctx.session.add(meeting)
-    ctx.session.flush()
-    assert meeting.id is not None
-    audit.record(
+    audit.record_updated(
         ctx.session,
+        meeting,
+        entity="meeting",
+        op="move",
+        before=before,
         workspace_id=ctx.ws_id,
         actor_id=ctx.caller_id,
-        entity="meeting",
-        entity_id=meeting.id,
-        op="move",
         at=ctx.now,
-        before=before,
-        after=audit.snapshot(meeting),
     )
     return Reply(
         t(ctx.lang, "meeting_moved", title=title_of(ctx, meeting)),

@@ -105,6 +105,46 @@ def record_created(
     return obj.id
 
 
+def record_updated(
+    session: Session,
+    obj: _Keyed,
+    /,
+    *,
+    entity: str,
+    op: str,
+    before: dict[str, Any],
+    workspace_id: int | None,
+    actor_id: int | None,
+    at: datetime,
+) -> None:
+    """Store a changed record and audit it with its state before and after.
+
+    Args:
+        session: the open transaction.
+        obj: the changed record.
+        entity: the kind of record.
+        op: what happened ("move", "digest", "running", ...).
+        before: :func:`snapshot` of the record taken before the change.
+        workspace_id: its workspace.
+        actor_id: who changed it.
+        at: when.
+    """
+    session.add(obj)
+    session.flush()
+    assert obj.id is not None
+    record(
+        session,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        entity=entity,
+        entity_id=obj.id,
+        op=op,
+        at=at,
+        before=before,
+        after=snapshot(obj),  # type: ignore[arg-type]
+    )
+
+
 def history(session: Session, /, *, entity: str, entity_id: int) -> list[AuditEvent]:
     """Return a record's audit events, oldest first."""
     stmt = (

@@ -22,7 +22,6 @@ from sqlalchemy.engine import make_url
 
 from tests.postgres import (
     DRIVERNAME,
-    START_TIMEOUT_SECONDS,
     SYSTEM_USER,
     ThrowawayCluster,
     find_server_bin_dir,
@@ -54,23 +53,8 @@ class StoppableCluster(ThrowawayCluster):
 
     def restart(self) -> None:
         """Start the stopped server again on the same port (clients reconnect by themselves)."""
-        self._run(
-            [
-                "pg_ctl",
-                "start",
-                "--pgdata",
-                str(self.data_dir),
-                "--log",
-                str(self.log_file),
-                "--wait",
-                "--timeout",
-                str(START_TIMEOUT_SECONDS),
-                "-o",
-                f"-p {self.port}",
-            ]
-        )
+        self._pg_ctl_start()
 
-    @property
     def running(self) -> bool:
         """Whether the postmaster is up (its pid file exists)."""
         return (self.data_dir / "postmaster.pid").exists()

@@ -275,27 +275,31 @@ class ThrowawayCluster:
         for _ in range(START_ATTEMPTS):
             self.port = _free_port()
             try:
-                self._run(
-                    [
-                        "pg_ctl",
-                        "start",
-                        "--pgdata",
-                        str(self.data_dir),
-                        "--log",
-                        str(self.log_file),
-                        "--wait",
-                        "--timeout",
-                        str(START_TIMEOUT_SECONDS),
-                        "-o",
-                        f"-p {self.port}",
-                    ]
-                )
+                self._pg_ctl_start()
                 return
             except RuntimeError as exc:  # e.g. the port was grabbed in the meantime
                 error = exc
                 self.stop()
         assert error is not None
         raise error
+
+    def _pg_ctl_start(self) -> None:
+        """Start the server on ``self.port`` and wait until it accepts connections."""
+        self._run(
+            [
+                "pg_ctl",
+                "start",
+                "--pgdata",
+                str(self.data_dir),
+                "--log",
+                str(self.log_file),
+                "--wait",
+                "--timeout",
+                str(START_TIMEOUT_SECONDS),
+                "-o",
+                f"-p {self.port}",
+            ]
+        )
 
     def stop(self) -> None:
         """Stops the server immediately; kills the postmaster if ``pg_ctl`` fails."""
