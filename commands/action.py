@@ -26,9 +26,8 @@ LIST_LIMIT = 50
 NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"})
 
 
-def _one(ctx: Ctx, action: Action, headline: str, *, to_channel: bool = False) -> Reply:
+def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibility.CALLER) -> Reply:
     lines = fmt.action_lines(ctx.session, [action], ctx.lang, ctx.today, with_notes=True)
-    vis = visibility(ctx) if to_channel else Visibility.CALLER
     return Reply(headline, tuple(lines), visibility=vis, lang=ctx.lang)
 
 
@@ -98,7 +97,9 @@ def add(ctx: Ctx, text: str) -> Reply:
         item_id=meeting.current_item_id if meeting else None,
         source_ref=None,
     )
-    return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), to_channel=True)
+    # The running meeting found above already says where the confirmation goes.
+    vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
+    return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
 
 
 @subcommand(
@@ -188,7 +189,7 @@ def done(ctx: Ctx, text: str) -> Reply:
         at=ctx.now,
         status=ActionStatus.DONE.value,
     )
-    return _one(ctx, action, t(ctx.lang, "action_done", number=action.number), to_channel=True)
+    return _one(ctx, action, t(ctx.lang, "action_done", number=action.number), vis=visibility(ctx))
 
 
 @subcommand(

@@ -6,7 +6,7 @@ import logging
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 # The handlers register themselves on import.
 from commands import action as _action  # noqa: F401
@@ -153,8 +153,6 @@ def handle(request: Request, *, engine: Engine) -> Reply:
 
 def _seen(session: Session, request: Request) -> bool:
     """Claim the delivery id; True if it was claimed before."""
-    from sqlmodel import select
-
     assert request.idempotency_key is not None
     stmt = select(ProcessedEvent).where(
         ProcessedEvent.platform == request.platform,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 LANGUAGES = ("sv", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -315,11 +313,6 @@ def lang_of(locale: str | None, default: str = "sv") -> str:
 def messages_missing_translation() -> list[str]:
     """Return the keys that lack a language, for the tests."""
     return [key for key, entry in MESSAGES.items() if set(entry) != set(LANGUAGES)]
-
-
-def fill(template: str, **values: Any) -> str:
-    """Fill a template the way :func:`t` does."""
-    return template.format(**values)
 
 
 def register_messages(messages: dict[str, dict[str, str]]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -289,8 +289,3 @@ def set_current_item(
         at=at,
         after={"current_item_id": item_id},
     )
-
-
-def default_times(series: MeetingSeries) -> tuple[time | None, time | None]:
-    """Return a series' usual start and end time."""
-    return series.start_time, series.end_time
