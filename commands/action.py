@@ -58,14 +58,6 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     "action",
     "add",
     words=("ny", "new", "skapa", "lägg", "create"),
-    usage={
-        "sv": "/action add <text> [@ansvarig …] [senast <datum>]",
-        "en": "/action add <text> [@owner …] [by <date>]",
-    },
-    summary={
-        "sv": "Registrera en åtgärd. Datum: 2026-12-05, fredag, 5/12, v. 50, till nästa möte.",
-        "en": "Log an action. Dates: 2026-12-05, friday, 5/12, week 50, next meeting.",
-    },
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Log an action under the running meeting and its current item."""
@@ -106,14 +98,6 @@ def add(ctx: Ctx, text: str) -> Reply:
     "action",
     "list",
     words=("lista", "ls", "visa-alla"),
-    usage={
-        "sv": "/action list [mina|alla|försenade|klara|@person]",
-        "en": "/action list [mine|all|overdue|done|@person]",
-    },
-    summary={
-        "sv": "Visa åtgärder (dina öppna om inget anges).",
-        "en": "List actions (your open ones by default).",
-    },
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, or someone's."""
@@ -161,8 +145,6 @@ def list_(ctx: Ctx, text: str) -> Reply:
     "action",
     "done",
     words=("klar", "klart", "avklarad", "stäng", "close", "finish"),
-    usage={"sv": "/action klar #12 [anteckning]", "en": "/action done #12 [note]"},
-    summary={"sv": "Markera en åtgärd som klar.", "en": "Mark an action done."},
 )
 def done(ctx: Ctx, text: str) -> Reply:
     """Close an action, with an optional closing note."""
@@ -196,11 +178,6 @@ def done(ctx: Ctx, text: str) -> Reply:
     "action",
     "reopen",
     words=("öppna", "återöppna", "oppna", "open"),
-    usage={"sv": "/action öppna #12", "en": "/action reopen #12"},
-    summary={
-        "sv": "Öppna en klar eller struken åtgärd igen.",
-        "en": "Reopen a done or cancelled action.",
-    },
 )
 def reopen(ctx: Ctx, text: str) -> Reply:
     """Reopen an action."""
@@ -222,11 +199,6 @@ def reopen(ctx: Ctx, text: str) -> Reply:
     "action",
     "note",
     words=("notera", "anteckning", "anteckna", "kommentar", "comment"),
-    usage={"sv": "/action notera #12 <text>", "en": "/action note #12 <text>"},
-    summary={
-        "sv": "Lägg en daterad anteckning på en åtgärd.",
-        "en": "Add a dated note to an action.",
-    },
 )
 def note(ctx: Ctx, text: str) -> Reply:
     """Add a dated follow-up note."""
@@ -250,8 +222,6 @@ def note(ctx: Ctx, text: str) -> Reply:
     "action",
     "due",
     words=("datum", "senast", "date", "deadline", "flytta"),
-    usage={"sv": "/action datum #12 <datum|inget>", "en": "/action due #12 <date|none>"},
-    summary={"sv": "Sätt ett nytt slutdatum.", "en": "Set a new due date."},
 )
 def due(ctx: Ctx, text: str) -> Reply:
     """Change or remove the due date."""
@@ -279,8 +249,6 @@ def due(ctx: Ctx, text: str) -> Reply:
     "action",
     "assign",
     words=("tilldela", "ansvarig", "owner"),
-    usage={"sv": "/action tilldela #12 @person …", "en": "/action assign #12 @person …"},
-    summary={"sv": "Byt ansvarig (en eller flera).", "en": "Change the owner(s)."},
 )
 def assign(ctx: Ctx, text: str) -> Reply:
     """Replace the owners."""
@@ -304,11 +272,6 @@ def assign(ctx: Ctx, text: str) -> Reply:
     "action",
     "edit",
     words=("ändra", "andra", "redigera", "change"),
-    usage={"sv": "/action ändra #12 <ny text>", "en": "/action edit #12 <new text>"},
-    summary={
-        "sv": "Ändra texten (sparas i historiken).",
-        "en": "Change the text (kept in the history).",
-    },
 )
 def edit(ctx: Ctx, text: str) -> Reply:
     """Change the text, unless the meeting's minutes are approved."""
@@ -328,11 +291,6 @@ def edit(ctx: Ctx, text: str) -> Reply:
     "action",
     "cancel",
     words=("stryk", "avbryt", "ta-bort", "delete", "remove"),
-    usage={"sv": "/action stryk #12", "en": "/action cancel #12"},
-    summary={
-        "sv": "Stryk en åtgärd (den finns kvar i historiken).",
-        "en": "Cancel an action (kept in the history).",
-    },
 )
 def cancel(ctx: Ctx, text: str) -> Reply:
     """Cancel an action."""
@@ -354,11 +312,6 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     "action",
     "show",
     words=("visa", "view"),
-    usage={"sv": "/action visa #12", "en": "/action show #12"},
-    summary={
-        "sv": "Visa en åtgärd med anteckningar och historik.",
-        "en": "Show an action with notes and history.",
-    },
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one action in full."""

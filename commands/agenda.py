@@ -26,11 +26,6 @@ def _next_number(items: list[AgendaItem]) -> str:
     "agenda",
     "add",
     words=("ny", "lägg", "föreslå", "new", "propose"),
-    usage={"sv": "/agenda add <ärende> [@föredragande]", "en": "/agenda add <item> [@presenter]"},
-    summary={
-        "sv": "Föreslå en punkt till kanalens nästa möte.",
-        "en": "Propose an item for the channel's next meeting.",
-    },
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Add an item to the next meeting (or hold it for the series' next meeting)."""
@@ -76,8 +71,6 @@ def add(ctx: Ctx, text: str) -> Reply:
     "agenda",
     "list",
     words=("lista", "visa", "ls", "show"),
-    usage={"sv": "/agenda lista", "en": "/agenda list"},
-    summary={"sv": "Visa dagordningen för nästa möte.", "en": "Show the next meeting's agenda."},
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """Show the next meeting's agenda, or the items held for the series."""

@@ -27,11 +27,6 @@ def _where(ctx: Ctx, decision: Decision) -> str:
     "decision",
     "add",
     words=("ny", "new", "lägg", "registrera"),
-    usage={"sv": "/decision add <beslut>", "en": "/decision add <decision>"},
-    summary={
-        "sv": "Registrera ett beslut under pågående möte och punkt.",
-        "en": "Record a decision under the running meeting and item.",
-    },
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Record a decision."""
@@ -62,8 +57,6 @@ def add(ctx: Ctx, text: str) -> Reply:
     "decision",
     "list",
     words=("lista", "ls"),
-    usage={"sv": "/decision list", "en": "/decision list"},
-    summary={"sv": "Visa de senaste besluten.", "en": "Show the latest decisions."},
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List the latest decisions."""
@@ -80,8 +73,6 @@ def list_(ctx: Ctx, text: str) -> Reply:
     "decision",
     "search",
     words=("sök", "sok", "find", "hitta"),
-    usage={"sv": "/decision sök <ord>", "en": "/decision search <words>"},
-    summary={"sv": "Sök bland alla beslut.", "en": "Search every decision."},
 )
 def search(ctx: Ctx, text: str) -> Reply:
     """Find decisions containing every word."""
@@ -104,8 +95,6 @@ def search(ctx: Ctx, text: str) -> Reply:
     "decision",
     "show",
     words=("visa", "view"),
-    usage={"sv": "/decision visa B3", "en": "/decision show B3"},
-    summary={"sv": "Visa ett beslut.", "en": "Show one decision."},
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one decision with where and by whom it was recorded."""

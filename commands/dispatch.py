@@ -97,12 +97,7 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
         sub = registry.find(command, topic.split()[0])
         if sub is not None:
             subs = [sub]
-    lines = [
-        Line(
-            f"{sub.usage.get(ctx.lang, sub.usage['sv'])}\n    {sub.summary.get(ctx.lang, sub.summary['sv'])}"
-        )
-        for sub in subs
-    ]
+    lines = [Line(f"{sub.usage(ctx.lang)}\n    {sub.summary(ctx.lang)}") for sub in subs]
     return Reply(t(ctx.lang, "help_title", command=command), tuple(lines), lang=ctx.lang)
 
 

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from commands import format as fmt
 from commands.context import Ctx, zone
 from commands.dispatch import build_ctx, error_reply
-from commands.i18n import lang_of, register_messages, t
+from commands.i18n import lang_of, t
 from commands.reply import Line, Reply
 from commands.request import Request
 from storage import actions as repo
@@ -34,26 +34,6 @@ log = logging.getLogger("motesbot.commands.home")
 
 MAX_ACTIONS = 40
 MAX_MEETINGS = 5
-
-register_messages(
-    {
-        "home_title": {"sv": "Mina åtgärder", "en": "My actions"},
-        "home_overdue": {"sv": "Försenade", "en": "Overdue"},
-        "home_this_week": {"sv": "Denna vecka", "en": "This week"},
-        "home_later": {"sv": "Senare", "en": "Later"},
-        "home_no_date": {"sv": "Utan datum", "en": "No due date"},
-        "home_nothing": {
-            "sv": "Du har inga öppna åtgärder.",
-            "en": "You have no open actions.",
-        },
-        "home_meetings": {"sv": "Kommande möten", "en": "Upcoming meetings"},
-        "home_no_meetings": {"sv": "Inga inplanerade möten.", "en": "No meetings planned."},
-        "home_more": {
-            "sv": "… och fler: skriv /action list",
-            "en": "… and more: type /action list",
-        },
-    }
-)
 
 
 def home_reply(request: Request, *, engine: Engine, channel_ids: list[str] | None) -> Reply:

@@ -63,14 +63,6 @@ def _find_span(words: list[str]) -> tuple[int, tuple[time, time] | None]:
     "meeting",
     "new",
     words=("ny", "nytt", "skapa", "planera", "create"),
-    usage={
-        "sv": "/meeting new <serie> <datum> [08:30-12:00] [plats]",
-        "en": "/meeting new <series> <date> [08:30-12:00] [place]",
-    },
-    summary={
-        "sv": "Planera ett möte; serien knyts till den här kanalen.",
-        "en": "Plan a meeting; the series is bound to this channel.",
-    },
 )
 def new(ctx: Ctx, text: str) -> Reply:
     """Plan a meeting of a series (created and bound to the channel if new)."""
@@ -153,11 +145,6 @@ def _meeting_to_start(ctx: Ctx) -> Meeting | None:
     "meeting",
     "start",
     words=("starta", "börja", "begin", "open"),
-    usage={"sv": "/meeting start", "en": "/meeting start"},
-    summary={
-        "sv": "Starta kanalens möte: åtgärder och beslut hamnar under det.",
-        "en": "Start the channel's meeting: actions and decisions go under it.",
-    },
 )
 def start(ctx: Ctx, text: str) -> Reply:
     """Start today's (or the next) planned meeting of the channel."""
@@ -190,14 +177,6 @@ def start(ctx: Ctx, text: str) -> Reply:
     "meeting",
     "item",
     words=("punkt", "ärende", "arende", "point"),
-    usage={
-        "sv": "/meeting punkt 3.1 <rubrik> [@föredragande]",
-        "en": "/meeting item 3.1 <title> [@presenter]",
-    },
-    summary={
-        "sv": "Gå till en punkt (skapas om den saknas); åtgärder och beslut hamnar under den.",
-        "en": "Move to an item (created if missing); actions and decisions go under it.",
-    },
 )
 def item(ctx: Ctx, text: str) -> Reply:
     """Set the running meeting's current item, or add an item to the next meeting."""
@@ -287,11 +266,6 @@ def summary_lines(ctx: Ctx, meeting: Meeting) -> list[Line]:
     "meeting",
     "end",
     words=("avsluta", "slut", "stop", "close"),
-    usage={"sv": "/meeting avsluta", "en": "/meeting end"},
-    summary={
-        "sv": "Avsluta mötet och posta en sammanfattning i kanalen.",
-        "en": "End the meeting and post a summary to the channel.",
-    },
 )
 def end(ctx: Ctx, text: str) -> Reply:
     """End the running meeting and summarise it."""
@@ -335,8 +309,6 @@ def _describe(ctx: Ctx, meeting: Meeting, headline: str) -> Reply:
     "meeting",
     "show",
     words=("visa", "view"),
-    usage={"sv": "/meeting visa", "en": "/meeting show"},
-    summary={"sv": "Visa pågående eller nästa möte.", "en": "Show the running or next meeting."},
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show the running meeting, else the next, else the latest."""
@@ -353,8 +325,6 @@ def show(ctx: Ctx, text: str) -> Reply:
     "meeting",
     "next",
     words=("nästa", "nasta", "upcoming"),
-    usage={"sv": "/meeting nästa", "en": "/meeting next"},
-    summary={"sv": "Visa nästa planerade möte.", "en": "Show the next planned meeting."},
 )
 def next_(ctx: Ctx, text: str) -> Reply:
     """Show the next planned meeting with its agenda."""

@@ -19,7 +19,7 @@ from commands import minutes_doc
 from commands.channel import channel_series, parse_number, running_meeting, series_ids
 from commands.context import Ctx
 from commands.errors import CommandError
-from commands.i18n import register_messages, t
+from commands.i18n import t
 from commands.registry import subcommand
 from commands.reply import Line, Reply, ReplyFile, Visibility
 from storage import calendar_tokens
@@ -38,93 +38,6 @@ from storage.models import (
 
 DEFAULT_PUBLIC_URL = "http://localhost:3000"
 REVOKE_WORDS = frozenset({"revoke", "återkalla", "aterkalla", "stäng", "stang", "off", "av"})
-
-register_messages(
-    {
-        "min_need_meeting": {
-            "sv": "Vilket möte? Skriv mötets id eller datum, t.ex. `/meeting protokoll 2017-05-10`.",
-            "en": "Which meeting? Give its id or date, e.g. `/meeting minutes 2017-05-10`.",
-        },
-        "min_meeting_not_found": {
-            "sv": "Hittar inget möte {what}.",
-            "en": "No meeting {what} found.",
-        },
-        "min_many_meetings": {
-            "sv": "Flera möten {date}: {ids}. Ange mötets id.",
-            "en": "Several meetings on {date}: {ids}. Give the meeting's id.",
-        },
-        "min_minutes": {
-            "sv": "Minnesanteckningar: {title}",
-            "en": "Minutes (in Swedish): {title}",
-        },
-        "min_minutes_counts": {
-            "sv": "{items} punkter, {actions} åtgärder, {decisions} beslut. Bifogat som Markdown och Word.",
-            "en": "{items} items, {actions} actions, {decisions} decisions. Attached as Markdown and Word.",
-        },
-        "min_approve_not_allowed": {
-            "sv": "Bara mötets organisatör eller ordförande kan justera {title}.",
-            "en": "Only the meeting's organizer or chair can approve {title}.",
-        },
-        "min_approve_planned": {
-            "sv": "{title} har inte hållits än och kan inte justeras.",
-            "en": "{title} has not taken place yet and cannot be approved.",
-        },
-        "min_approve_cancelled": {
-            "sv": "{title} är inställt och kan inte justeras.",
-            "en": "{title} was cancelled and cannot be approved.",
-        },
-        "min_already_approved": {
-            "sv": "{title} är redan justerat.",
-            "en": "{title} is already approved.",
-        },
-        "min_approved": {
-            "sv": "✅ {title} är justerat. Besluten och åtgärdernas texter är nu låsta; rätta ett beslut med `/decision rätta B3 <ny text>`.",
-            "en": "✅ {title} is approved. Its decisions and action texts are now locked; correct a decision with `/decision correct B3 <new text>`.",
-        },
-        "min_correct_usage": {
-            "sv": "Skriv: /decision rätta B3 <ny text>",
-            "en": "Usage: /decision correct B3 <new text>",
-        },
-        "min_already_superseded": {
-            "sv": "B{old} är redan ersatt av B{new}. Rätta B{new} i stället.",
-            "en": "B{old} is already superseded by B{new}. Correct B{new} instead.",
-        },
-        "min_corrected": {
-            "sv": "B{new} ersätter B{old}. Båda finns kvar i registret.",
-            "en": "B{new} supersedes B{old}. Both stay in the register.",
-        },
-        "min_supersedes": {"sv": "ersätter B{number}", "en": "supersedes B{number}"},
-        "min_superseded_by": {"sv": "ersatt av B{number}", "en": "superseded by B{number}"},
-        "min_no_series": {
-            "sv": "Den här kanalen har ingen mötesserie. Planera ett möte först: /meeting new KC-möte <datum>.",
-            "en": "This channel has no meeting series. Plan a meeting first: /meeting new KC-möte <date>.",
-        },
-        "min_series_not_found": {
-            "sv": "Hittar ingen mötesserie som heter ”{name}”.",
-            "en": "No meeting series called “{name}”.",
-        },
-        "min_series_feed": {
-            "sv": "Prenumerera på {series} i Outlook eller Google Kalender med den här adressen (håll den för dig själv):",
-            "en": "Subscribe to {series} in Outlook or Google Calendar with this address (keep it to yourself):",
-        },
-        "min_person_feed": {
-            "sv": "Dina öppna åtgärders slutdatum som kalender (håll adressen för dig själv):",
-            "en": "Your open actions' due dates as a calendar (keep the address to yourself):",
-        },
-        "min_feed_revoke_hint": {
-            "sv": "Stäng adressen med `{command} kalender återkalla`.",
-            "en": "Close the address with `{command} calendar revoke`.",
-        },
-        "min_feed_revoked": {
-            "sv": "Kalenderadressen är stängd ({count} st). Be om en ny när du vill.",
-            "en": "The calendar address is closed ({count}). Ask for a new one any time.",
-        },
-        "min_feed_none": {
-            "sv": "Det fanns ingen öppen kalenderadress att stänga.",
-            "en": "There was no open calendar address to close.",
-        },
-    }
-)
 
 
 def public_url() -> str:
@@ -195,11 +108,6 @@ def _title(ctx: Ctx, meeting: Meeting) -> str:
     "meeting",
     "minutes",
     words=("protokoll", "minnesanteckningar", "anteckningar", "minnesanteckning"),
-    usage={"sv": "/meeting protokoll [id|datum]", "en": "/meeting minutes [id|date]"},
-    summary={
-        "sv": "Minnesanteckningarna som Markdown- och Word-fil.",
-        "en": "The minutes as a Markdown and a Word file.",
-    },
 )
 def minutes(ctx: Ctx, text: str) -> Reply:
     """Attach the minutes of a meeting as Markdown and DOCX."""
@@ -262,11 +170,6 @@ def may_approve(ctx: Ctx, meeting: Meeting) -> bool:
     "meeting",
     "approve",
     words=("justera", "godkänn", "godkann", "lock", "lås"),
-    usage={"sv": "/meeting justera [id|datum]", "en": "/meeting approve [id|date]"},
-    summary={
-        "sv": "Justera mötet (organisatör eller ordförande): beslut och åtgärdstexter låses.",
-        "en": "Approve the minutes (organizer or chair): decisions and action texts lock.",
-    },
 )
 def approve(ctx: Ctx, text: str) -> Reply:
     """Approve (justera) a meeting's minutes."""
@@ -317,11 +220,6 @@ def link_text(ctx: Ctx, decision: Decision) -> str:
     "decision",
     "correct",
     words=("rätta", "ratta", "korrigera", "ersätt", "ersatt", "fix"),
-    usage={"sv": "/decision rätta B3 <ny text>", "en": "/decision correct B3 <new text>"},
-    summary={
-        "sv": "Rätta ett beslut: ett nytt beslut ersätter det gamla, båda sparas.",
-        "en": "Correct a decision: a new one supersedes it, both are kept.",
-    },
 )
 def correct(ctx: Ctx, text: str) -> Reply:
     """Record a new decision that supersedes an old one."""
@@ -399,14 +297,6 @@ def _feed_reply(
     "meeting",
     "calendar",
     words=("kalender", "ical", "ics", "feed"),
-    usage={
-        "sv": "/meeting kalender [serie] [återkalla]",
-        "en": "/meeting calendar [series] [revoke]",
-    },
-    summary={
-        "sv": "Kalenderadress med seriens möten (Outlook, Google); återkalla stänger den.",
-        "en": "A calendar address with the series' meetings (Outlook, Google); revoke closes it.",
-    },
 )
 def meeting_calendar(ctx: Ctx, text: str) -> Reply:
     """Hand out (or revoke) the feed of the channel's (or a named) meeting series."""
@@ -436,11 +326,6 @@ def meeting_calendar(ctx: Ctx, text: str) -> Reply:
     "action",
     "calendar",
     words=("kalender", "ical", "ics", "feed"),
-    usage={"sv": "/action kalender [återkalla]", "en": "/action calendar [revoke]"},
-    summary={
-        "sv": "Kalenderadress med dina åtgärders slutdatum; återkalla stänger den.",
-        "en": "A calendar address with your actions' due dates; revoke closes it.",
-    },
 )
 def action_calendar(ctx: Ctx, text: str) -> Reply:
     """Hand out (or revoke) the caller's own due-date feed."""

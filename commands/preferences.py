@@ -9,7 +9,6 @@ from commands.errors import CommandError
 from commands.i18n import t
 from commands.registry import subcommand
 from commands.reply import Reply
-from scheduler import messages as _messages  # noqa: F401  (registers the texts)
 from storage import audit
 
 OFF_WORDS = frozenset({"off", "av", "nej", "no", "stop", "stopp", "inga"})
@@ -41,14 +40,6 @@ def _audited(ctx: Ctx, op: str, change: dict[str, object]) -> None:
     "action",
     "away",
     words=("borta", "frånvarande", "ledig", "semester", "vacation"),
-    usage={
-        "sv": "/action borta till 2027-08-10 · /action borta av",
-        "en": "/action away till 2027-08-10 · /action away off",
-    },
-    summary={
-        "sv": "Inga påminnelser medan du är borta (till och med datumet).",
-        "en": "No reminders while you are away (up to and including the date).",
-    },
 )
 def away(ctx: Ctx, text: str) -> Reply:
     """Set or clear the caller's away period."""
@@ -74,14 +65,6 @@ def away(ctx: Ctx, text: str) -> Reply:
     "action",
     "reminders",
     words=("påminnelser", "påminnelse", "paminnelser", "reminder", "morgon"),
-    usage={
-        "sv": "/action påminnelser 07:30 · /action påminnelser av",
-        "en": "/action reminders 07:30 · /action reminders off",
-    },
-    summary={
-        "sv": "När morgonpåminnelsen kommer (arbetsdagar, din tidszon), eller stäng av den.",
-        "en": "When the morning reminder comes (working days, your zone), or turn it off.",
-    },
 )
 def reminders(ctx: Ctx, text: str) -> Reply:
     """Set the caller's reminder time, or turn reminders off or on."""

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from commands.context import Ctx
+from commands.i18n import t
 from commands.reply import Reply
 
 Handler = Callable[[Ctx, str], Reply]
@@ -35,8 +36,14 @@ class Sub:
     name: str
     words: tuple[str, ...]
     handler: Handler
-    usage: dict[str, str]
-    summary: dict[str, str]
+
+    def usage(self, lang: str) -> str:
+        """The usage line, from the catalogue (``help_<command>_<name>_usage``)."""
+        return t(lang, f"help_{self.command}_{self.name}_usage")
+
+    def summary(self, lang: str) -> str:
+        """The one-sentence help, from the catalogue (``help_<command>_<name>_summary``)."""
+        return t(lang, f"help_{self.command}_{self.name}_summary")
 
 
 SUBCOMMANDS: dict[str, list[Sub]] = {}
@@ -47,26 +54,21 @@ def subcommand(
     name: str,
     *,
     words: tuple[str, ...],
-    usage: dict[str, str],
-    summary: dict[str, str],
 ) -> Callable[[Handler], Handler]:
     """Register a handler for ``/<command> <word> …``.
 
     Args:
         command: the canonical top-level command ("action").
         name: the canonical subcommand name ("add").
-        words: every word that calls it, Swedish and English, lower case.
-        usage: usage line per language.
-        summary: one-sentence help per language.
+        words: every word that calls it, Swedish and English, lower case. Its help
+            texts are the catalogue's ``help_<command>_<name>_usage`` and ``…_summary``.
 
     Returns:
         A decorator that registers and returns the handler.
     """
 
     def register(handler: Handler) -> Handler:
-        SUBCOMMANDS.setdefault(command, []).append(
-            Sub(command, name, (name, *words), handler, usage, summary)
-        )
+        SUBCOMMANDS.setdefault(command, []).append(Sub(command, name, (name, *words), handler))
         return handler
 
     return register

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from commands.i18n import register_messages
-
 _UNWANTED = re.compile(
     "["
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 controls except tab, line feed, carriage return; DEL
@@ -26,17 +24,3 @@ _UNWANTED = re.compile(
 def clean(text: str) -> str:
     """Return ``text`` without control characters, bidi overrides and byte order marks."""
     return _UNWANTED.sub("", text)
-
-
-register_messages(
-    {
-        # The database refused a value the handlers let through (a name longer than its column,
-        # a number out of range). The database is fine; the input is not.
-        "input_rejected": {
-            "sv": "Det gick inte att spara: någon text är för lång eller något värde är ogiltigt. "
-            "Ingenting sparades – korta texten och försök igen.",
-            "en": "That could not be saved: some text is too long or some value is invalid. "
-            "Nothing was saved – shorten the text and try again.",
-        },
-    }
-)

@@ -12,11 +12,10 @@ from commands.dates import DateError, format_date, parse_time, parse_time_span
 from commands.errors import CommandError
 from commands.i18n import t
 from commands.meeting import _find_date, _find_span, title_of
+from commands.planning import HORIZON_DAYS, extend_series
+from commands.recurrence import RecurrenceError, describe, parse_recurrence
 from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
-from scheduler import messages as _messages  # noqa: F401  (registers the texts)
-from scheduler.planning import HORIZON_DAYS, extend_series
-from scheduler.recurrence import RecurrenceError, describe, parse_recurrence
 from storage import audit
 from storage import meetings as repo
 from storage.models import Meeting, MeetingSeries, MeetingStatus
@@ -35,16 +34,6 @@ UPCOMING_SHOWN = 6
     "meeting",
     "series",
     words=("serie", "serien", "mötesserie"),
-    usage={
-        "sv": "/meeting series new <namn> <upprepning> <08:30-12:00> [plats] · "
-        "/meeting series digest <namn> 2 09:00 [morgon på|av] · /meeting series show [namn]",
-        "en": "/meeting series new <name> <rule> <08:30-12:00> [place] · "
-        "/meeting series digest <name> 2 09:00 [morning on|off] · /meeting series show [name]",
-    },
-    summary={
-        "sv": "Återkommande möten (t.ex. ”varje månad andra torsdagen”), planerade ett år framåt.",
-        "en": "Recurring meetings (e.g. “monthly 2nd thursday”), planned a year ahead.",
-    },
 )
 def series(ctx: Ctx, text: str) -> Reply:
     """Create a recurring series, set its digest, or show it."""
@@ -265,14 +254,6 @@ def repo_series(ctx: Ctx, meeting: Meeting) -> MeetingSeries | None:
     "meeting",
     "move",
     words=("flytta", "omboka", "reschedule"),
-    usage={
-        "sv": "/meeting flytta <datum> <nytt datum> [08:30-12:00]",
-        "en": "/meeting move <date> <new date> [08:30-12:00]",
-    },
-    summary={
-        "sv": "Flytta ett planerat möte (ett enstaka tillfälle i serien).",
-        "en": "Move one planned meeting (one occurrence of the series).",
-    },
 )
 def move(ctx: Ctx, text: str) -> Reply:
     """Move one planned meeting to another day and/or time."""
@@ -332,11 +313,6 @@ def move(ctx: Ctx, text: str) -> Reply:
     "meeting",
     "cancel",
     words=("ställin", "inställ", "ställ-in", "avboka", "stryk", "ställ"),
-    usage={"sv": "/meeting ställin <datum>", "en": "/meeting cancel <date>"},
-    summary={
-        "sv": "Ställ in ett planerat möte (ett enstaka tillfälle i serien).",
-        "en": "Cancel one planned meeting (one occurrence of the series).",
-    },
 )
 def cancel(ctx: Ctx, text: str) -> Reply:
     """Cancel one planned meeting; the series goes on."""

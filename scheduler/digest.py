@@ -18,7 +18,7 @@ from commands.context import zone
 from commands.dates import format_date
 from commands.i18n import t
 from commands.reply import Line, Reply, Visibility
-from scheduler import messages as _messages  # noqa: F401  (registers the texts)
+from commands.workdays import working_days_before
 from scheduler.outgoing import (
     DIGEST,
     DIGEST_MORNING,
@@ -26,7 +26,6 @@ from scheduler.outgoing import (
     channel_recipient,
     meeting_occasion,
 )
-from scheduler.workdays import working_days_before
 from storage import actions as action_repo
 from storage import decisions as decision_repo
 from storage import meetings as meeting_repo

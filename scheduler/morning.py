@@ -24,9 +24,8 @@ from commands.context import zone
 from commands.dates import format_date
 from commands.i18n import lang_of, t
 from commands.reply import Button, Line, Reply
-from scheduler import messages as _messages  # noqa: F401  (registers the texts)
+from commands.workdays import add_working_days, is_working_day
 from scheduler.outgoing import MORNING_DM, Outgoing, person_recipient
-from scheduler.workdays import add_working_days, is_working_day
 from storage.models import (
     Action,
     ActionNote,

@@ -15,10 +15,9 @@ from commands import format as fmt
 from commands.context import zone
 from commands.i18n import lang_of, t
 from commands.reply import Button, ButtonKind, Line, Reply
-from scheduler import messages as _messages  # noqa: F401  (registers the texts)
+from commands.workdays import working_days_before
 from scheduler.digest import upcoming_meetings
 from scheduler.outgoing import STATUS_REQUEST, Outgoing, meeting_occasion, person_recipient
-from scheduler.workdays import working_days_before
 from storage import actions as action_repo
 from storage import meetings as meeting_repo
 from storage.models import Action, ActionStatus, Meeting, MeetingSeries, Person, Workspace

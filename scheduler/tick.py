@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from commands import metrics
+from commands.planning import extend_all
 from scheduler import delivery
 from scheduler.due import due_messages
 from scheduler.messenger import DeliveryError, Messenger
 from scheduler.outgoing import Outgoing
-from scheduler.planning import extend_all
 from storage.db import transaction
 
 log = logging.getLogger("motesbot.scheduler")

@@ -43,3 +43,23 @@ def test_neutral_packages_never_import_the_adapters(package: str) -> None:
         if name == "bot" or name.startswith("bot.")
     ]
     assert offenders == []
+
+
+# The layers point one way: bot -> scheduler -> commands -> storage.
+LOWER_MAY_NOT_IMPORT = {
+    "storage": ("commands", "scheduler", "bot"),
+    "commands": ("scheduler", "bot"),
+    "scheduler": ("bot",),
+}
+
+
+@pytest.mark.parametrize("package", sorted(LOWER_MAY_NOT_IMPORT))
+def test_layers_point_one_way(package: str) -> None:
+    forbidden = LOWER_MAY_NOT_IMPORT[package]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in _imports(path)
+        if name.split(".")[0] in forbidden
+    ]
+    assert offenders == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from commands.i18n import register_messages, t
+from commands.i18n import t
 
 # Errors that will not go away by retrying the same call.
 PERMANENT = frozenset(
@@ -45,43 +45,6 @@ _KEY = {
     "token_revoked": "slack_auth",
     "token_expired": "slack_auth",
 }
-
-register_messages(
-    {
-        "slack_not_in_channel": {
-            "sv": "Mötesbot är inte med i kanalen och kan inte skriva där. "
-            "Bjud in Mötesbot till kanalen: /invite @Mötesbot",
-            "en": "Mötesbot is not in this channel and cannot post there. "
-            "Invite it: /invite @Mötesbot",
-        },
-        "slack_archived": {
-            "sv": "Kanalen är arkiverad, så Mötesbot kan inte skriva där.",
-            "en": "The channel is archived, so Mötesbot cannot post there.",
-        },
-        "slack_user_not_found": {
-            "sv": "Slack hittar inte användaren (kontot kan vara avaktiverat). "
-            'Skriv namnet som @"Förnamn Efternamn" i stället.',
-            "en": "Slack cannot find that user (the account may be deactivated). "
-            'Write the name as @"First Last" instead.',
-        },
-        "slack_missing_scope": {
-            "sv": "Mötesbot saknar behörigheten {scope} i Slack. Be en Slack-administratör att "
-            "installera om appen från manifestet (docs/slack.md).",
-            "en": "Mötesbot lacks the Slack permission {scope}. Ask a Slack admin to reinstall "
-            "the app from the manifest (docs/slack.md).",
-        },
-        "slack_auth": {
-            "sv": "Mötesbots Slack-nyckel gäller inte längre. Be en Slack-administratör att "
-            "installera om appen.",
-            "en": "Mötesbot's Slack token is no longer valid. Ask a Slack admin to reinstall "
-            "the app.",
-        },
-        "slack_other": {
-            "sv": "Slack svarade med ett fel ({error}). Försök igen om en stund.",
-            "en": "Slack answered with an error ({error}). Please try again shortly.",
-        },
-    }
-)
 
 
 def error_code(err: SlackApiError) -> str:

@@ -19,18 +19,9 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from commands.i18n import register_messages, t
+from commands.i18n import t
 
 log = logging.getLogger("motesbot.slack")
-
-register_messages(
-    {
-        "slack_foreign_team": {
-            "sv": "Mötesbot är inte installerad för den här arbetsytan. Ingenting sparades.",
-            "en": "Mötesbot is not installed for this workspace. Nothing was saved.",
-        }
-    }
-)
 
 
 def foreign_team(context: AsyncBoltContext) -> str | None:

@@ -8,41 +8,11 @@ from datetime import date
 from typing import Any
 
 from commands.forms import ActionForm
-from commands.i18n import register_messages, t
+from commands.i18n import t
 
 NOTE_CALLBACK = "note_modal"
 ACTION_CALLBACK = "action_modal"
 DECISION_CALLBACK = "decision_modal"
-
-register_messages(
-    {
-        "modal_note_title": {"sv": "Anteckning", "en": "Note"},
-        "modal_note_label": {"sv": "Anteckning på {command}", "en": "Note on {command}"},
-        "modal_save": {"sv": "Spara", "en": "Save"},
-        "modal_cancel": {"sv": "Avbryt", "en": "Cancel"},
-        "modal_action_title": {"sv": "Ny åtgärd", "en": "New action"},
-        "modal_action_text": {"sv": "Vad ska göras?", "en": "What is to be done?"},
-        "modal_action_owners": {"sv": "Ansvariga i Slack", "en": "Owners in Slack"},
-        "modal_action_names": {"sv": "Andra ansvariga", "en": "Other owners"},
-        "modal_action_names_hint": {
-            "sv": "Namn på personer utan Slack-konto, åtskilda med komma (t.ex. Anna Berg, Kansliet)",
-            "en": "Names of people without a Slack account, separated by commas",
-        },
-        "modal_action_due": {"sv": "Slutdatum", "en": "Due date"},
-        "modal_action_item": {"sv": "Ärende", "en": "Agenda item"},
-        "modal_action_link": {"sv": "Länk till meddelandet", "en": "Link to the message"},
-        "modal_decision_title": {"sv": "Logga beslut", "en": "Log a decision"},
-        "modal_decision_text": {"sv": "Beslut", "en": "Decision"},
-        "modal_decision_hint": {
-            "sv": "Kommunchefsgruppen beslutar att …",
-            "en": "The group decides to …",
-        },
-        "modal_decision_channel": {
-            "sv": "Mötets kanal (beslutet hamnar under mötet som pågår där)",
-            "en": "The meeting's channel (the decision goes under its running meeting)",
-        },
-    }
-)
 
 
 def _plain(text: str) -> dict[str, Any]:

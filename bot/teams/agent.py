@@ -37,7 +37,6 @@ from sqlalchemy.engine import Engine
 
 from bot.file_links import TTL as FILE_LINK_TTL
 from bot.file_links import share_files
-from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
 from bot.teams.activities import (
     PLATFORM,
     Member,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from commands.i18n import register_messages, t
+from commands.i18n import t
 from commands.reply import Button, ButtonKind, Line, Reply
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -18,23 +18,6 @@ VERB_PREFIX = "motesbot."
 # Teams rejects cards over ~28 KB; a reply longer than this many lines is cut with a note.
 MAX_LINES = 60
 MAX_TEXT = 2000
-
-register_messages(
-    {
-        "teams_save": {"sv": "Spara", "en": "Save"},
-        "teams_pick_date": {"sv": "Välj datum", "en": "Pick a date"},
-        "teams_note_placeholder": {"sv": "Skriv en anteckning", "en": "Write a note"},
-        "teams_download": {"sv": "Ladda ner {name}", "en": "Download {name}"},
-        "teams_files_expire": {
-            "sv": "Länkarna till filerna gäller i {hours} timmar.",
-            "en": "The links to the files work for {hours} hours.",
-        },
-        "teams_more_lines": {
-            "sv": "… och {count} rader till. Skriv kommandot i en chatt för hela listan.",
-            "en": "… and {count} more lines. Type the command in a chat for the full list.",
-        },
-    }
-)
 
 
 def _text_block(text: str, **extra: Any) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from microsoft_agents.hosting.core.app.proactive import Conversation
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.teams import messages as _messages  # noqa: F401  (registers the sentences)
 from bot.teams.activities import PLATFORM
 from bot.teams.agent import message_activity
 from bot.teams.config import TeamsConfig, load_teams_config

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session, select
 
-from scheduler.recurrence import RecurrenceError, describe, occurrences, parse_recurrence
+from commands.recurrence import RecurrenceError, describe, occurrences, parse_recurrence
 from storage.models import Meeting, MeetingStatus
 from tests.conftest import Transcript
 from tests.scheduler.helpers import send
@@ -113,7 +113,7 @@ def test_move_and_cancel_one_occurrence(console_any: Transcript) -> None:
     days = [m.starts_at.date().isoformat() for m in _planned(console)]
     assert "2026-12-17" in days and "2026-12-10" not in days and "2027-01-14" not in days
     # Topping up the horizon does not bring the moved or cancelled dates back.
-    from scheduler.planning import extend_all
+    from commands.planning import extend_all
     from tests.scheduler.helpers import at
 
     with Session(console.engine) as session:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from scheduler.recurrence import occurrences
+from commands.recurrence import occurrences
 from storage import meetings as meeting_repo
 from storage.models import Meeting, MeetingSeries, SeriesOccurrence
 

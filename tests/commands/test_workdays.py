@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from scheduler.workdays import add_working_days, holiday_name, is_working_day, working_days_before
+from commands.workdays import add_working_days, holiday_name, is_working_day, working_days_before
 
 
 @pytest.mark.parametrize(
