@@ -42,7 +42,7 @@ def include_object(
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to the newest schema (every branch head).
+    """Bring the database to the newest schema (the one head).
 
     Args:
         engine: the engine whose database is upgraded.
@@ -52,7 +52,7 @@ def upgrade(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")
+        command.upgrade(cfg, "head")
 
 
 def revision(engine: Engine, message: str) -> None:

@@ -105,3 +105,12 @@ def test_open_actions_by_owner_and_due_use_indexes(sqlite_engine: Engine) -> Non
             )
         )
     assert "ix_action_open_due" in plan
+
+
+def test_migrations_have_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1, heads
