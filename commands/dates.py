@@ -1055,10 +1055,17 @@ def _strip_trailing_keywords(rest: str) -> str:
     """Drop dangling due keywords: "x senast" (from "x senast till nästa möte") -> "x"."""
     rest = rest.strip().rstrip(",;:").strip()
     while True:
-        words = rest.rsplit(None, 1)
-        if not words or _keyword_word(words[-1]) not in _ALL_KEYWORDS:
+        words = rest.split()
+        cleaned = [_keyword_word(word) for word in words]
+        drop = 0
+        for phrase in _MULTI_KEYWORDS:
+            if tuple(cleaned[-len(phrase) :]) == phrase:
+                drop = len(phrase)
+        if not drop and words and (cleaned[-1] in _ALL_KEYWORDS or words[-1] == _TOM):
+            drop = 1
+        if not drop:
             return rest
-        rest = (words[0] if len(words) == 2 else "").strip().rstrip(",;:").strip()
+        rest = " ".join(words[:-drop]).strip().rstrip(",;:").strip()
 
 
 def _keywords(text: str) -> list[tuple[int, int, str]]:
@@ -1125,7 +1132,7 @@ def extract_due(
         except DateError as error:
             if kind == _TOM:
                 continue
-            if error.code != "unknown" or (kind == "hard" and _looks_like_date(tail)):
+            if error.code != "unknown" or _looks_like_date(tail):
                 raise
         else:
             return _strip_trailing_keywords(text[:keyword_start]), due

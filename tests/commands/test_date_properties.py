@@ -6,6 +6,7 @@ echo (the weekday and date the bot replies with) reads back as the same date.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from babel import Locale
@@ -32,13 +33,18 @@ WEEKDAYS = st.sampled_from(
 NUMBERS = st.one_of(
     st.integers(min_value=1, max_value=40).map(str),
     st.sampled_from(
-        ["en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva"]
-        + ["tolv", "ett par", "a", "one", "two", "three", "ten", "twelve", "a couple of"]
+        [
+            *("en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"),
+            *("elva", "tolv", "ett par", "a", "one", "two", "three", "ten", "twelve"),
+            "a couple of",
+        ]
     ),
 )
 UNITS = st.sampled_from(
-    ["dag", "dagar", "vecka", "veckor", "månad", "månader", "år", "arbetsdagar"]
-    + ["day", "days", "week", "weeks", "month", "months", "year", "working days"]
+    [
+        *("dag", "dagar", "vecka", "veckor", "månad", "månader", "år", "arbetsdagar"),
+        *("day", "days", "week", "weeks", "month", "months", "year", "working days"),
+    ]
 )
 YEARS = st.one_of(st.just(""), st.integers(min_value=2001, max_value=2099).map(lambda y: f" {y}"))
 DAYS = st.integers(min_value=0, max_value=33)
@@ -75,25 +81,38 @@ holidays = st.builds(
     lambda rel, day, year: f"{rel}{day}{year}",
     st.sampled_from(["", "innan ", "före ", "till ", "efter ", "before ", "after ", "inför "]),
     st.sampled_from(
-        ["jul", "påsk", "midsommar", "nyår", "julafton", "nyårsafton", "midsommarafton"]
-        + ["Christmas", "Easter", "midsummer", "Christmas Eve", "New Year's Eve", "juldagen"]
-        + ["långfredagen", "Good Friday", "nationaldagen", "pingst", "första maj"]
+        [
+            *("jul", "påsk", "midsommar", "nyår", "julafton", "nyårsafton", "midsommarafton"),
+            *("Christmas", "Easter", "midsummer", "Christmas Eve", "New Year's Eve"),
+            *("juldagen", "långfredagen", "Good Friday", "nationaldagen", "pingst"),
+            "första maj",
+        ]
     ),
     YEARS,
 )
 day_forms = st.one_of(
     st.builds(lambda d: f"den {d}:e", DAYS),
     st.builds(lambda d: f"the {d}th", DAYS),
-    st.builds(lambda d, m, sep, y: f"{d}{sep}{m}{y}", DAYS, st.integers(0, 14), st.sampled_from(["/", "."]), YEARS),
-    st.builds(lambda d, m, y: f"{d}/{m}-{y}", DAYS, st.integers(0, 14), st.integers(0, 99)),
+    st.builds(
+        lambda d, m, sep, y: f"{d}{sep}{m}{y}",
+        DAYS,
+        st.integers(0, 14),
+        st.sampled_from(["/", "."]),
+        YEARS,
+    ),
+    st.builds(lambda d, m, y: f"{d}/{m}-{y:02d}", DAYS, st.integers(0, 14), st.integers(0, 99)),
     st.builds(lambda w, d, m, y: f"{w} {d} {m}{y}", WEEKDAYS, DAYS, MONTHS, YEARS),
     st.builds(lambda w, n: f"{w} v. {n}", WEEKDAYS, st.integers(0, 54)),
     st.builds(lambda w: f"{w} nästa vecka", WEEKDAYS),
-    st.builds(lambda lead, w: f"{lead} {w}", st.sampled_from(["nästa", "next", "på", "on"]), WEEKDAYS),
+    st.builds(
+        lambda lead, w: f"{lead} {w}", st.sampled_from(["nästa", "next", "på", "on"]), WEEKDAYS
+    ),
     WEEKDAYS,
     st.sampled_from(
-        ["i början av nästa vecka", "i slutet av veckan", "i veckan", "end of next week"]
-        + ["snarast", "ASAP", "imorgon", "idag", "nästa vecka"]
+        [
+            *("i början av nästa vecka", "i slutet av veckan", "i veckan", "end of next week"),
+            *("snarast", "ASAP", "imorgon", "idag", "nästa vecka"),
+        ]
     ),
 )
 meetings = st.builds(
@@ -156,14 +175,10 @@ def test_a_keyword_and_any_phrase_never_leave_the_keyword(
 @given(PHRASES, TODAYS, st.text(max_size=12))
 def test_phrases_with_junk_only_raise_date_error(phrase: str, today: date, junk: str) -> None:
     for text in (f"{junk} {phrase}", f"{phrase} {junk}", f"Ring {junk} senast {phrase}"):
-        try:
+        with contextlib.suppress(DateError):
             extract_due(text, today=today, next_meeting=None, series_meeting=_series)
-        except DateError:
-            pass
-        try:
+        with contextlib.suppress(DateError):
             _read(text, today, None)
-        except DateError:
-            pass
 
 
 @settings(max_examples=300, deadline=None)
