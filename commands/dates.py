@@ -420,7 +420,7 @@ _LAST_DAY_RE: Final = re.compile(
 )
 _MONTH_YEAR_RE: Final = re.compile(r"(?P<m>\S+?)(?: (?P<y>\d{4}))?")
 _HOLIDAY_RE: Final = re.compile(
-    r"(?:(?P<rel>innan|före|inför|till|tills|until|efter|before|after|prior to|ahead of|"
+    r"(?:(?P<rel>innan|före|inför|till|tills|until|by|efter|before|after|prior to|ahead of|"
     r"just before) )?(?P<h>.+?)(?: (?P<y>\d{4}))?"
 )
 _MAX_PHRASE: Final = 200
@@ -690,6 +690,9 @@ def _holiday(phrase: str, o: _Opts) -> date | None:
     period = _PERIODS.get(word)
     named = _NAMED_DAYS.get(word)
     if period is None and named is None:
+        return None
+    # "Lyft frågan om påsk" is about Easter; "senast påsk" and "innan påsk" are dates.
+    if period is not None and rel is None and not o.explicit:
         return None
 
     def build(year: int) -> date | None:

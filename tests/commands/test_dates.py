@@ -908,3 +908,10 @@ def test_due_refusals(text: str, code: str) -> None:
     with pytest.raises(DateError) as info:
         extract_due(text, today=DEC, next_meeting=MEETING, series_meeting=_series)
     assert info.value.code == code
+
+
+def test_a_holiday_named_at_the_end_without_before_is_text() -> None:
+    assert extract_due("Lyft frågan om påsk", today=DEC) == ("Lyft frågan om påsk", None)
+    assert extract_due("Lyft frågan senast påsk", today=DEC) == ("Lyft frågan", date(2027, 3, 25))
+    assert extract_due("Planera före påsk", today=DEC) == ("Planera", date(2027, 3, 25))
+    assert extract_due("Due diligence report", today=DEC) == ("Due diligence report", None)
