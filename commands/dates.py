@@ -288,6 +288,7 @@ _UNITS: Final = {
     "month": "months",
     "months": "months",
     "år": "years",
+    "halvår": "halfyears",
     "year": "years",
     "years": "years",
     "arbetsdag": "workdays",
@@ -310,6 +311,7 @@ _PARTS: Final = {
     "early": "start",
     "mid": "mid",
     "late": "end",
+    "mitt i": "mid",
 }
 
 # Holiday periods: (first day, last day) by the calendar's Swedish names.
@@ -401,6 +403,11 @@ _DAY_ONLY_RE: Final = re.compile(
     r"|(?P<b>\d{1,2})(?::e|:a|st|nd|rd|th)"
 )
 _YEAR_TOKEN_RE: Final = re.compile(r"\d{4}", re.ASCII)
+# "innan mötet", "till KC-mötet", "before the meeting": the next one, as with "nästa".
+_MEETING_DEFINITE_RE: Final = re.compile(
+    r"(?P<pre>till|innan|före|inför|by|before|until|prior to|ahead of) "
+    r"(?:(?:(?P<name>\S+?)[ -]?)?mötet|the (?:(?P<name2>\S+) )?meeting)"
+)
 _MEETING_RE: Final = re.compile(
     r"(?:(?P<pre>till|innan|före|inför|by|before|until|prior to|ahead of) )?(?:the )?"
     r"(?:nästa|next) (?:(?P<name>\S.*?)[ -]?)?"
@@ -412,7 +419,7 @@ _RELATIVE_RE: Final = re.compile(
 )
 _PART_RE: Final = re.compile(
     r"(?P<part>början|mitten|slutet|beginning|start|middle|end) (?:av|på|of) (?:the )?(?P<x>.+)"
-    r"|(?P<part2>early|mid|late)(?:-| )(?P<x2>.+)"
+    r"|(?P<part2>early|mid|late|mitt i)(?:-| )(?P<x2>.+)"
 )
 _LAST_DAY_RE: Final = re.compile(
     r"(?:sista|last) (?:(?P<kind>dagen|arbetsdagen|day|working day|business day) (?:i|av|på|of) )?"
@@ -553,18 +560,21 @@ def _monday(day: date) -> date:
 
 def _meeting(phrase: str, o: _Opts) -> date | None:
     match = _MEETING_RE.fullmatch(phrase)
+    definite = match is None
+    match = match or _MEETING_DEFINITE_RE.fullmatch(phrase)
     if not match or not o.allow_meeting:
         return None
-    name = match.group("name")
+    name = match.group("name") or match.groupdict().get("name2")
     if name is None:
-        if o.next_meeting is None:
-            raise DateError("no_next_meeting", o.raw)
-        day = o.next_meeting
+        found = o.next_meeting
     else:
         found = o.series_meeting(name) if o.series_meeting is not None else None
-        if found is None:
-            raise DateError("no_series_meeting", o.raw)
-        day = found
+    if found is None:
+        # At the end of a text "Skicka inbjudan till mötet" may just be about a meeting.
+        if definite and not o.explicit:
+            return None
+        raise DateError("no_next_meeting" if name is None else "no_series_meeting", o.raw)
+    day = found
     if match.group("pre") in _BEFORE_WORDS:
         return workdays.add_working_days(day, -1)
     return day
@@ -671,6 +681,8 @@ def _relative(phrase: str, o: _Opts) -> date | None:
         return o.today + relativedelta(months=number)
     if unit == "years":
         return o.today + relativedelta(years=number)
+    if unit == "halfyears":
+        return o.today + relativedelta(months=6 * number)
     return workdays.add_working_days(o.today, number)
 
 

@@ -915,3 +915,34 @@ def test_a_holiday_named_at_the_end_without_before_is_text() -> None:
     assert extract_due("Lyft frågan senast påsk", today=DEC) == ("Lyft frågan", date(2027, 3, 25))
     assert extract_due("Planera före påsk", today=DEC) == ("Planera", date(2027, 3, 25))
     assert extract_due("Due diligence report", today=DEC) == ("Due diligence report", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("innan mötet", date(2026, 12, 9)),
+        ("till mötet", MEETING),
+        ("till KC-mötet", KC_MEETING),
+        ("innan KC-mötet", date(2027, 1, 13)),
+        ("before the meeting", date(2026, 12, 9)),
+        ("by the KC meeting", KC_MEETING),
+        ("om ett halvår", date(2027, 6, 8)),
+        ("mitt i mars", date(2027, 3, 15)),
+    ],
+)
+def test_more_everyday_forms(text: str, expected: date) -> None:
+    assert on(text, DEC) == expected
+
+
+def test_the_meeting_at_the_end_without_a_meeting_is_text() -> None:
+    assert extract_due("Skicka inbjudan till mötet", today=DEC) == (
+        "Skicka inbjudan till mötet",
+        None,
+    )
+    assert extract_due("Läs handlingarna innan mötet", today=DEC, next_meeting=MEETING) == (
+        "Läs handlingarna",
+        date(2026, 12, 9),
+    )
+    with pytest.raises(DateError) as info:
+        extract_due("Skicka inbjudan senast till mötet", today=DEC)
+    assert info.value.code == "no_next_meeting"
