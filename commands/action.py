@@ -8,6 +8,7 @@ from commands.channel import (
     next_meeting_date,
     parse_number,
     running_meeting,
+    series_meeting_lookup,
     visibility,
 )
 from commands.context import Ctx
@@ -63,9 +64,14 @@ def add(ctx: Ctx, text: str) -> Reply:
     """Log an action under the running meeting and its current item."""
     rest, tokens = split_owners(text)
     try:
-        body, due = extract_due(rest, today=ctx.today, next_meeting=next_meeting_date(ctx))
+        body, due = extract_due(
+            rest,
+            today=ctx.today,
+            next_meeting=next_meeting_date(ctx),
+            series_meeting=series_meeting_lookup(ctx),
+        )
     except DateError as err:
-        raise date_error(err) from err
+        raise date_error(err, ctx.lang) from err
     body = body.strip(" -–—,;:")
     if not body:
         raise CommandError("action_add_usage")
@@ -234,9 +240,14 @@ def due(ctx: Ctx, text: str) -> Reply:
         )
         return _one(ctx, action, t(ctx.lang, "action_due_set", number=action.number))
     try:
-        new_due = parse_date(rest, today=ctx.today, next_meeting=next_meeting_date(ctx))
+        new_due = parse_date(
+            rest,
+            today=ctx.today,
+            next_meeting=next_meeting_date(ctx),
+            series_meeting=series_meeting_lookup(ctx),
+        )
     except DateError as err:
-        raise date_error(err) from err
+        raise date_error(err, ctx.lang) from err
     if new_due < ctx.today:
         raise CommandError("date_past", date=format_date(new_due, ctx.lang))
     repo.update_action(

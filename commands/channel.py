@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
+from sqlmodel import select
+
 from commands.context import Ctx
-from commands.dates import DateError
+from commands.dates import (
+    DateError,
+    MeetingLookup,
+    describe_period,
+    format_day_month_year,
+    weekday_name,
+)
 from commands.errors import CommandError
 from commands.format import local_date
 from commands.reply import Visibility
@@ -47,6 +56,48 @@ def next_meeting_date(ctx: Ctx) -> date | None:
     return local_date(meeting.starts_at, ctx.series_tz(series))
 
 
+def _series_key(name: str) -> str:
+    """A series name reduced for matching: "KC-möte", "kc möte", "KC" -> "kc"."""
+    folded = unicodedata.normalize("NFC", name.casefold())
+    key = "".join(char for char in folded if char.isalnum())
+    for suffix in ("sammanträdet", "sammanträde", "mötet", "möte", "meeting"):
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key.removesuffix(suffix)
+    return key
+
+
+def _stem(key: str) -> str:
+    """Drop a definite or compound ending: "styrgruppsmöte" names "Styrgruppen" too."""
+    for suffix in ("ens", "ets", "en", "et", "s"):
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key.removesuffix(suffix)
+    return key
+
+
+def series_meeting_lookup(ctx: Ctx) -> MeetingLookup:
+    """A lookup of a named series' next meeting date, for "till nästa KC-möte".
+
+    The date reader stays free of the database: it gets this callable.
+    """
+
+    def lookup(name: str) -> date | None:
+        wanted = _series_key(name)
+        stmt = select(MeetingSeries).where(MeetingSeries.workspace_id == ctx.ws_id)
+        for series in ctx.session.exec(stmt):
+            key = _series_key(series.name)
+            if key == wanted or _stem(key) == _stem(wanted):
+                if series.id is None:
+                    continue
+                meeting = meeting_repo.next_meeting(
+                    ctx.session, series_ids=[series.id], after=ctx.now
+                )
+                if meeting is not None:
+                    return local_date(meeting.starts_at, ctx.series_tz(series))
+        return None
+
+    return lookup
+
+
 def visibility(ctx: Ctx) -> Visibility:
     """Confirmations go to the channel while its meeting runs, else to the caller."""
     return Visibility.CHANNEL if running_meeting(ctx) is not None else Visibility.CALLER
@@ -58,9 +109,37 @@ def parse_number(token: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def date_error(err: DateError) -> CommandError:
-    """Turn a date reader error into the user's message."""
-    key = {"invalid": "date_invalid", "no_next_meeting": "date_no_next_meeting"}.get(
-        err.code, "date_unknown"
-    )
-    return CommandError(key, text=err.text[:60])
+def date_error(err: DateError, lang: str = "sv") -> CommandError:
+    """Turn a date reader error into the user's message.
+
+    Args:
+        err: What the date reader refused.
+        lang: The user's language, for the dates and names the message shows.
+
+    Returns:
+        The error to raise: a question for a passed date without a year or a
+        weekday that does not match, examples of what works for a date not
+        understood.
+    """
+    text = err.text[:60]
+    if err.code == "invalid":
+        return CommandError("date_invalid", text=text)
+    if err.code == "no_next_meeting":
+        return CommandError("date_no_next_meeting", text=text)
+    if err.code == "no_series_meeting":
+        return CommandError("date_no_series_meeting", text=text)
+    if err.code == "ask_year" and err.period is not None:
+        what = describe_period(err.period, None, lang)
+        return CommandError(
+            "date_ask_year",
+            what=what[:1].upper() + what[1:],
+            suggestion=describe_period(err.period, err.year, lang),
+        )
+    if err.code == "weekday_mismatch" and err.actual is not None and err.weekday is not None:
+        return CommandError(
+            "date_weekday_mismatch",
+            date=format_day_month_year(err.actual, lang),
+            actual=weekday_name(err.actual.weekday(), lang),
+            written=weekday_name(err.weekday, lang),
+        )
+    return CommandError("date_unknown_examples", text=text)

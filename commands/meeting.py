@@ -43,8 +43,13 @@ def _find_date(ctx: Ctx, words: list[str]) -> tuple[int, int, date] | None:
             try:
                 return i, i + k, parse_date(" ".join(words[i : i + k]), today=ctx.today)
             except DateError as err:
-                if err.code == "invalid" and k == 1:
-                    raise date_error(err) from err
+                # A passed day without a year, or a weekday that does not match, is a
+                # question for the user, not a reason to look further along.
+                if (err.code == "invalid" and k == 1) or err.code in (
+                    "ask_year",
+                    "weekday_mismatch",
+                ):
+                    raise date_error(err, ctx.lang) from err
     return None
 
 

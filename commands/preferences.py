@@ -54,7 +54,7 @@ def away(ctx: Ctx, text: str) -> Reply:
     try:
         until = parse_date(" ".join(words), today=ctx.today)
     except DateError as err:
-        raise date_error(err) from err
+        raise date_error(err, ctx.lang) from err
     if until < ctx.today:
         raise CommandError("date_past", date=format_date(until, ctx.lang))
     _audited(ctx, "away", {"away_until": until})

@@ -56,3 +56,33 @@ def working_days_before(day: date, count: int) -> date:
     a meeting planned on a Saturday gets its morning post that Saturday.
     """
     return add_working_days(day, -count) if count > 0 else day
+
+
+@lru_cache(maxsize=64)
+def _named(year: int) -> dict[str, date]:
+    names = holidays.country_holidays("SE", years=year, categories=CATEGORIES, language="sv")
+    return {str(name).casefold(): day for day, name in names.items()}
+
+
+def holiday_date(name: str, year: int) -> date | None:
+    """Return the date of a named Swedish holiday in a year, from the ``holidays`` calendar.
+
+    Args:
+        name: The holiday's Swedish name as the calendar spells it, any case
+            (``"Julafton"``, ``"Långfredagen"``, ``"Midsommarafton"``).
+        year: The year.
+
+    Returns:
+        The date, or None when the calendar has no such holiday that year.
+    """
+    return _named(year).get(name.casefold())
+
+
+def working_day_on_or_before(day: date) -> date:
+    """Return ``day`` itself if it is a working day, else the working day before it."""
+    return day if is_working_day(day) else add_working_days(day, -1)
+
+
+def working_day_on_or_after(day: date) -> date:
+    """Return ``day`` itself if it is a working day, else the working day after it."""
+    return day if is_working_day(day) else add_working_days(day, 1)
