@@ -486,7 +486,10 @@ def _event_text(ctx: Ctx, event: AuditEvent, names: dict[int, str]) -> str | Non
             owners=_names_of(ctx, after, names),
         )
     if event.op == "note":
-        return t(ctx.lang, "history_note", text=after.get("text", ""))
+        # The note's own date: imported notes are dated as the minutes had them.
+        return t(
+            ctx.lang, "history_note", date=after.get("note_date", ""), text=after.get("text", "")
+        )
     parts = []
     if before.get("status") != after.get("status"):
         key = _HISTORY_STATUS.get(str(after.get("status")))
