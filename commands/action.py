@@ -32,7 +32,7 @@ PAGE_SIZE = 20
 COUNT_CAP = 500
 _PAGE_RE = re.compile(r"(?:^|\s)(?:sida|sidan|page|p\.?|s\.)\s*(\d{1,5})\s*$", re.IGNORECASE)
 _ID_TOKEN_RE = re.compile(
-    r"\s*(?:(?P<sep>,|;|&|\+|(?:och|and)(?=\s))|(?P<hash>#?)(?P<number>\d{1,9})(?=$|[\s,;&+:.!?]))",
+    r"\s*(?:(?P<sep>,|;|&|\+|(?:och|and)(?=\s))|(?P<hash>#?)(?P<number>\d{1,9})(?=$|[\s,;&+:.!?#]))",
     re.IGNORECASE,
 )
 # The words of the next page's command, as the user would type it: "lista … sida 2".

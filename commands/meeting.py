@@ -143,6 +143,8 @@ def new(ctx: Ctx, text: str) -> Reply:
         raise CommandError("meeting_new_usage")
     start_i, end_i, day = found
     name = " ".join(words[:start_i]).strip('"“”')
+    # The span first: a question about the name must not offer a command that fails.
+    used, span = _find_span(words[end_i:])
     if not name:
         existing = channel_series(ctx)
         if not existing:
@@ -156,7 +158,6 @@ def new(ctx: Ctx, text: str) -> Reply:
                 [ctx.request.text.split()[0], quoted_name(other), *words[start_i:]]
             ),
         )
-    used, span = _find_span(words[end_i:])
     place = " ".join(words[end_i + used :]) or None
     series = repo.get_or_create_series(
         ctx.session,
