@@ -241,7 +241,7 @@ def _numbers(numbers: list[int]) -> str:
 
 
 # What each status command does: the status it sets, the statuses it leaves alone
-# ("already"), the statuses it refuses, and its message keys.
+# ("already"), and the statuses it refuses (a cancelled action is reopened before it is done).
 _STATUS_CHANGES = {
     "done": (ActionStatus.DONE, (ActionStatus.DONE,), (ActionStatus.CANCELLED,)),
     "reopen": (ActionStatus.OPEN, (ActionStatus.OPEN,), ()),
