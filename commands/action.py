@@ -32,7 +32,7 @@ PAGE_SIZE = 20
 COUNT_CAP = 500
 _PAGE_RE = re.compile(r"(?:^|\s)(?:sida|sidan|page|p\.?|s\.)\s*(\d{1,5})\s*$", re.IGNORECASE)
 _ID_TOKEN_RE = re.compile(
-    r"\s*(?:(?P<sep>,|;|&|\+|(?:och|and)(?=\s))|(?P<hash>#?)(?P<number>\d{1,9})(?=$|[\s,;&+:.!?#]))",
+    r"\s*(?:(?P<sep>,|;|&|\+|(?:och|and)(?=\s))|(?P<hash>#\s?)?(?P<number>\d{1,9})(?=$|[\s,;&+:.!?#]))",
     re.IGNORECASE,
 )
 # The words of the next page's command, as the user would type it: "lista … sida 2".
@@ -233,7 +233,7 @@ def _ids_arg(ctx: Ctx, sub: str, text: str) -> tuple[list[Action], str]:
         raise CommandError("action_not_found", number=missing[0])
     if missing:
         raise CommandError("actions_not_found", numbers=_numbers(missing))
-    return [a for a in found.values() if a is not None], text[end:].strip(" ,;:-–—")
+    return [a for a in found.values() if a is not None], text[end:].lstrip(" ,;:.!?-–—").rstrip()
 
 
 def _numbers(numbers: list[int]) -> str:
