@@ -394,3 +394,13 @@ def test_the_export_matches_the_replies(console_any: Transcript) -> None:
     assert replies[5].headline == "Klara: #2, #3"
     people = [p["display_name"] for p in _workspace(console_any.engine)["people"]]
     assert sorted(people) == ["Helén Sundström Hetta", "Sekreterare"]
+
+
+def test_ids_as_people_write_them(console: Transcript) -> None:
+    for n in range(1, 5):
+        console.send(f"/action add Uppgift {n}")
+    assert console.send("/action klar # 1 och #2.").headline == "Klara: #1, #2"
+    assert console.send("/action klar #3#4 Klart.").headline == "Klara: #3, #4"
+    actions = _actions(console.engine)
+    assert actions[1]["notes"] == [] and actions[2]["notes"] == []
+    assert actions[4]["notes"][0]["text"] == "Klart."
