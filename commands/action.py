@@ -525,7 +525,10 @@ def history_lines(ctx: Ctx, action: Action) -> list[Line]:
         what = _event_text(ctx, event, names)
         if what is None:
             continue
-        who = names.get(event.actor_id or 0, t(ctx.lang, "someone"))
+        if event.actor_id is None and action.source_ref:
+            who = t(ctx.lang, "history_import")  # logged by the minutes import, not a person
+        else:
+            who = names.get(event.actor_id or 0, t(ctx.lang, "someone"))
         lines.append(
             Line(t(ctx.lang, "history_line", when=_when(ctx, event.at), who=who, what=what))
         )
