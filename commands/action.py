@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
 from commands import format as fmt
 from commands.channel import (
     date_error,
@@ -17,13 +21,23 @@ from commands.errors import CommandError
 from commands.i18n import t
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
-from commands.reply import Line, Reply, Visibility
+from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
-from storage import people
-from storage.models import Action, ActionStatus, Meeting, MeetingStatus
+from storage import audit, people
+from storage.models import Action, ActionStatus, AuditEvent, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
-LIST_LIMIT = 50
+# A page fits Slack's 50 blocks (a line and its buttons are two) and a Teams card.
+PAGE_SIZE = 20
+# Past this many further actions a list says "och 500+ till" instead of counting on.
+COUNT_CAP = 500
+_PAGE_RE = re.compile(r"(?:^|\s)(?:sida|sidan|page|p\.?|s\.)\s*(\d{1,5})\s*$", re.IGNORECASE)
+_ID_TOKEN_RE = re.compile(
+    r"\s*(?:(?P<sep>,|;|&|\+|(?:och|and)(?=\s))|(?P<hash>#\s?)?(?P<number>\d{1,9})(?=$|[\s,;&+:.!?#]))",
+    re.IGNORECASE,
+)
+# The words of the next page's command, as the user would type it: "lista … sida 2".
+LIST_WORDS = {"sv": ("lista", "sida"), "en": ("list", "page")}
 NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"})
 
 
@@ -100,14 +114,26 @@ def add(ctx: Ctx, text: str) -> Reply:
     return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
 
 
+def _page(text: str) -> tuple[str, int]:
+    """Take "sida 2" / "page 2" off the end of a list's words."""
+    match = _PAGE_RE.search(text)
+    if match is None:
+        return text.strip(), 1
+    page = int(match.group(1))
+    if page < 1:
+        raise CommandError("list_bad_page")
+    return text[: match.start()].strip(), page
+
+
 @subcommand(
     "action",
     "list",
     words=("lista", "ls", "visa-alla"),
 )
 def list_(ctx: Ctx, text: str) -> Reply:
-    """List actions: mine, all, overdue, done, or someone's."""
-    word = text.strip().casefold()
+    """List actions: mine, all, overdue, done, cancelled or someone's, a page at a time."""
+    what, page = _page(text)
+    word = what.casefold()
     owner_id: int | None = None
     involving_id: int | None = None
     statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
@@ -122,12 +148,17 @@ def list_(ctx: Ctx, text: str) -> Reply:
         due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
         statuses, headline = (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
+    elif word in ("cancelled", "canceled", "strukna", "struken"):
+        statuses, headline = (ActionStatus.CANCELLED.value,), t(ctx.lang, "list_cancelled")
     else:
-        _, tokens = split_owners(text)
+        _, tokens = split_owners(what)
         if len(tokens) != 1:
             raise CommandError("list_usage")
         person = resolve_all(ctx, tokens)[0]
         owner_id, headline = person.id, t(ctx.lang, "list_person", name=person.display_name)
+    if page > 1:
+        headline += t(ctx.lang, "list_page", page=page)
+    offset = (page - 1) * PAGE_SIZE
     actions = repo.list_actions(
         ctx.session,
         workspace_id=ctx.ws_id,
@@ -135,49 +166,189 @@ def list_(ctx: Ctx, text: str) -> Reply:
         owner_id=owner_id,
         involving_id=involving_id,
         due_before=due_before,
-        limit=LIST_LIMIT + 1,
+        limit=PAGE_SIZE,
+        offset=offset,
     )
     if not actions:
-        return Reply(headline, (Line(t(ctx.lang, "list_empty")),), lang=ctx.lang)
-    lines = fmt.action_lines(
-        ctx.session, actions[:LIST_LIMIT], ctx.lang, ctx.today, with_notes=True
+        key = "list_page_empty" if page > 1 else "list_empty"
+        return Reply(headline, (Line(t(ctx.lang, key, page=page)),), lang=ctx.lang)
+    lines = fmt.action_lines(ctx.session, actions, ctx.lang, ctx.today, with_notes=True)
+    # Count what follows this page, but read no more than COUNT_CAP rows past it.
+    counted = repo.count_actions(
+        ctx.session,
+        workspace_id=ctx.ws_id,
+        statuses=statuses,
+        owner_id=owner_id,
+        involving_id=involving_id,
+        due_before=due_before,
+        cap=offset + PAGE_SIZE + COUNT_CAP + 1,
     )
-    if len(actions) > LIST_LIMIT:
-        lines.append(Line(t(ctx.lang, "list_more", count="50+")))
+    rest = counted - offset - len(actions)
+    if rest > 0:
+        words = LIST_WORDS.get(ctx.lang, LIST_WORDS["sv"])
+        following = f"action {words[0]} {what} {words[1]} {page + 1}".replace("  ", " ")
+        lines.append(
+            Line(
+                t(
+                    ctx.lang,
+                    "list_more_page",
+                    count=f"{COUNT_CAP}+" if rest > COUNT_CAP else rest,
+                    command=f"/{following}",
+                ),
+                (Button(t(ctx.lang, "btn_more"), following, ButtonKind.RUN),),
+            )
+        )
     return Reply(headline, tuple(lines), lang=ctx.lang)
+
+
+def _ids_arg(ctx: Ctx, sub: str, text: str) -> tuple[list[Action], str]:
+    """Read "#1 #2", "#1, #2", "#1 och #2" or "1 2" and the note after them.
+
+    After an id written with ``#`` a bare number is text unless a comma or
+    "och"/"and" joins it ("#3 5 rapporter" is #3 with a note). Every id must
+    exist, or nothing is done.
+    """
+    numbers: list[int] = []
+    pos = end = 0
+    joined = False
+    first_hashed = False
+    while True:
+        match = _ID_TOKEN_RE.match(text, pos)
+        if match is None:
+            break
+        if match.group("sep"):
+            if not numbers:
+                break
+            joined, pos = True, match.end()
+            continue
+        hashed = bool(match.group("hash"))
+        if numbers and not joined and first_hashed and not hashed:
+            break
+        if not numbers:
+            first_hashed = hashed
+        number = int(match.group("number"))
+        if number not in numbers:
+            numbers.append(number)
+        joined, pos = False, match.end()
+        end = pos
+    if not numbers:
+        raise CommandError("action_need_id", sub=sub)
+    found = {n: repo.get_action(ctx.session, workspace_id=ctx.ws_id, number=n) for n in numbers}
+    missing = [n for n, a in found.items() if a is None]
+    if len(missing) == 1:
+        raise CommandError("action_not_found", number=missing[0])
+    if missing:
+        raise CommandError("actions_not_found", numbers=_numbers(missing))
+    return [a for a in found.values() if a is not None], text[end:].lstrip(" ,;:.!?-–—").rstrip()
+
+
+def _numbers(numbers: list[int]) -> str:
+    return ", ".join(f"#{n}" for n in numbers)
+
+
+# What each status command does: the status it sets, the statuses it leaves alone
+# ("already"), and the statuses it refuses (a cancelled action is reopened before it is done).
+_STATUS_CHANGES = {
+    "done": (ActionStatus.DONE, (ActionStatus.DONE,), (ActionStatus.CANCELLED,)),
+    "reopen": (ActionStatus.OPEN, (ActionStatus.OPEN,), ()),
+    "cancel": (ActionStatus.CANCELLED, (ActionStatus.CANCELLED,), ()),
+}
+# Message keys: one action changed, one already so, several changed, several already so.
+_STATUS_KEYS = {
+    "done": ("action_done", "action_already_done", "actions_done_many", "actions_done_already"),
+    "reopen": (
+        "action_reopened",
+        "action_already_open",
+        "actions_reopen_many",
+        "actions_reopen_already",
+    ),
+    "cancel": (
+        "action_cancelled",
+        "action_already_cancelled",
+        "actions_cancel_many",
+        "actions_cancel_already",
+    ),
+}
+_HISTORY_STATUS = {
+    ActionStatus.OPEN.value: "history_status_open",
+    ActionStatus.DONE.value: "history_status_done",
+    ActionStatus.CANCELLED.value: "history_status_cancelled",
+}
+
+
+def _set_status(ctx: Ctx, sub: str, text: str) -> Reply:
+    """Change the status of one or more actions; the text after the ids is a note on each."""
+    actions, note_text = _ids_arg(ctx, sub, text)
+    target, already_in, refused_in = _STATUS_CHANGES[sub]
+    if note_text:
+        _check_text(note_text)
+    changed: list[Action] = []
+    already: list[Action] = []
+    refused: list[Action] = []
+    for action in actions:
+        status = ActionStatus(action.status)
+        if status in already_in:
+            already.append(action)
+        elif status in refused_in:
+            refused.append(action)
+        else:
+            changed.append(action)
+    if len(actions) == 1 and refused:
+        raise CommandError("action_is_cancelled", number=actions[0].number)
+    for action in changed:
+        if note_text:
+            repo.add_note(
+                ctx.session,
+                action=action,
+                text=note_text,
+                note_date=ctx.today,
+                actor_id=ctx.caller_id,
+                at=ctx.now,
+            )
+        repo.update_action(
+            ctx.session,
+            action=action,
+            op=sub,
+            actor_id=ctx.caller_id,
+            at=ctx.now,
+            status=target.value,
+        )
+    vis = visibility(ctx) if sub == "done" and changed else Visibility.CALLER
+    done_key, already_key, many_key, many_already_key = _STATUS_KEYS[sub]
+    if len(actions) == 1:
+        key = done_key if changed else already_key
+        return _one(ctx, actions[0], t(ctx.lang, key, number=actions[0].number), vis=vis)
+    if changed:
+        headline = t(ctx.lang, many_key, numbers=_numbers([a.number for a in changed]))
+    else:
+        headline = t(ctx.lang, "actions_nothing_changed")
+    lines: list[Line] = []
+    if already:
+        lines.append(
+            Line(t(ctx.lang, many_already_key, numbers=_numbers([a.number for a in already])))
+        )
+    if refused:
+        lines.append(
+            Line(
+                t(
+                    ctx.lang,
+                    "actions_cancelled_untouched",
+                    numbers=_numbers([a.number for a in refused]),
+                )
+            )
+        )
+    lines.extend(fmt.action_lines(ctx.session, actions, ctx.lang, ctx.today, with_notes=True))
+    return Reply(headline, tuple(lines), visibility=vis, lang=ctx.lang)
 
 
 @subcommand(
     "action",
     "done",
-    words=("klar", "klart", "avklarad", "stäng", "close", "finish"),
+    words=("klar", "klart", "klara", "avklarad", "stäng", "close", "finish"),
 )
 def done(ctx: Ctx, text: str) -> Reply:
-    """Close an action, with an optional closing note."""
-    action, note = _action_arg(ctx, "done", text)
-    if action.status == ActionStatus.DONE.value:
-        return _one(ctx, action, t(ctx.lang, "action_already_done", number=action.number))
-    if action.status == ActionStatus.CANCELLED.value:
-        raise CommandError("action_is_cancelled", number=action.number)
-    if note:
-        _check_text(note)
-        repo.add_note(
-            ctx.session,
-            action=action,
-            text=note,
-            note_date=ctx.today,
-            actor_id=ctx.caller_id,
-            at=ctx.now,
-        )
-    repo.update_action(
-        ctx.session,
-        action=action,
-        op="done",
-        actor_id=ctx.caller_id,
-        at=ctx.now,
-        status=ActionStatus.DONE.value,
-    )
-    return _one(ctx, action, t(ctx.lang, "action_done", number=action.number), vis=visibility(ctx))
+    """Close one or more actions, with an optional closing note on each."""
+    return _set_status(ctx, "done", text)
 
 
 @subcommand(
@@ -186,19 +357,8 @@ def done(ctx: Ctx, text: str) -> Reply:
     words=("öppna", "återöppna", "oppna", "open"),
 )
 def reopen(ctx: Ctx, text: str) -> Reply:
-    """Reopen an action."""
-    action, _ = _action_arg(ctx, "reopen", text)
-    if action.status == ActionStatus.OPEN.value:
-        return _one(ctx, action, t(ctx.lang, "action_already_open", number=action.number))
-    repo.update_action(
-        ctx.session,
-        action=action,
-        op="reopen",
-        actor_id=ctx.caller_id,
-        at=ctx.now,
-        status=ActionStatus.OPEN.value,
-    )
-    return _one(ctx, action, t(ctx.lang, "action_reopened", number=action.number))
+    """Reopen one or more actions, with an optional note on each."""
+    return _set_status(ctx, "reopen", text)
 
 
 @subcommand(
@@ -304,19 +464,86 @@ def edit(ctx: Ctx, text: str) -> Reply:
     words=("stryk", "avbryt", "ta-bort", "delete", "remove"),
 )
 def cancel(ctx: Ctx, text: str) -> Reply:
-    """Cancel an action."""
-    action, _ = _action_arg(ctx, "cancel", text)
-    if action.status == ActionStatus.CANCELLED.value:
-        return _one(ctx, action, t(ctx.lang, "action_already_cancelled", number=action.number))
-    repo.update_action(
-        ctx.session,
-        action=action,
-        op="cancel",
-        actor_id=ctx.caller_id,
-        at=ctx.now,
-        status=ActionStatus.CANCELLED.value,
-    )
-    return _one(ctx, action, t(ctx.lang, "action_cancelled", number=action.number))
+    """Cancel one or more actions, with an optional note on each."""
+    return _set_status(ctx, "cancel", text)
+
+
+def _when(ctx: Ctx, moment: datetime) -> str:
+    """ "mån 23 nov 2026 09:00" in the caller's zone."""
+    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(ctx.tz)
+    return f"{format_date(local.date(), ctx.lang)} {local:%H:%M}"
+
+
+def _due_of(ctx: Ctx, snap: dict[str, Any] | None) -> str:
+    value = (snap or {}).get("due_date")
+    return fmt.due_text(date.fromisoformat(value) if value else None, ctx.lang)
+
+
+def _names_of(ctx: Ctx, snap: dict[str, Any] | None, names: dict[int, str]) -> str:
+    ids = [int(i) for i in (snap or {}).get("owner_ids") or []]
+    if not ids:
+        return t(ctx.lang, "no_owner")
+    return ", ".join(names.get(i, t(ctx.lang, "someone")) for i in ids)
+
+
+def _event_text(ctx: Ctx, event: AuditEvent, names: dict[int, str]) -> str | None:
+    """What one audit event did to an action, in words; None for bookkeeping events."""
+    before, after = event.before or {}, event.after or {}
+    if event.op == "create":
+        return t(
+            ctx.lang,
+            "history_created",
+            due=_due_of(ctx, after),
+            owners=_names_of(ctx, after, names),
+        )
+    if event.op == "note":
+        # The note's own date: imported notes are dated as the minutes had them.
+        return t(
+            ctx.lang, "history_note", date=after.get("note_date", ""), text=after.get("text", "")
+        )
+    parts = []
+    if before.get("status") != after.get("status"):
+        key = _HISTORY_STATUS.get(str(after.get("status")))
+        if key:
+            parts.append(t(ctx.lang, key))
+    if before.get("due_date") != after.get("due_date"):
+        parts.append(t(ctx.lang, "history_due", old=_due_of(ctx, before), new=_due_of(ctx, after)))
+    if before.get("owner_ids") != after.get("owner_ids"):
+        parts.append(
+            t(
+                ctx.lang,
+                "history_owners",
+                old=_names_of(ctx, before, names),
+                new=_names_of(ctx, after, names),
+            )
+        )
+    if before.get("text") != after.get("text"):
+        parts.append(t(ctx.lang, "history_text", old=before.get("text"), new=after.get("text")))
+    if not parts:
+        return None
+    return "; ".join(parts)
+
+
+def history_lines(ctx: Ctx, action: Action) -> list[Line]:
+    """Every change to an action from the audit trail, oldest first, with who and when."""
+    assert action.id is not None
+    events = audit.history(ctx.session, entity="action", entity_id=action.id)
+    names = {
+        p.id: p.display_name for p in people.people_in(ctx.session, workspace_id=ctx.ws_id) if p.id
+    }
+    lines = []
+    for event in events:
+        what = _event_text(ctx, event, names)
+        if what is None:
+            continue
+        if event.actor_id is None and action.source_ref:
+            who = t(ctx.lang, "history_import")  # logged by the minutes import, not a person
+        else:
+            who = names.get(event.actor_id or 0, t(ctx.lang, "someone"))
+        lines.append(
+            Line(t(ctx.lang, "history_line", when=_when(ctx, event.at), who=who, what=what))
+        )
+    return lines
 
 
 @subcommand(
@@ -325,7 +552,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     words=("visa", "view"),
 )
 def show(ctx: Ctx, text: str) -> Reply:
-    """Show one action in full."""
+    """Show one action in full, with its history."""
     action, _ = _action_arg(ctx, "show", text)
     assert action.id is not None
     owners = repo.owners_of(ctx.session, action_ids=[action.id]).get(action.id, [])
@@ -337,35 +564,8 @@ def show(ctx: Ctx, text: str) -> Reply:
             action_number=action.number,
         )
     ]
-    creator = people.get_person(
-        ctx.session, workspace_id=ctx.ws_id, person_id=action.created_by_id or 0
-    )
-    lines.append(
-        Line(
-            t(
-                ctx.lang,
-                "created_by",
-                date=format_date(action.created_at.astimezone(ctx.tz).date(), ctx.lang),
-                name=creator.display_name if creator else t(ctx.lang, "someone"),
-            )
-        )
-    )
-    if action.done_at is not None:
-        doer = people.get_person(
-            ctx.session, workspace_id=ctx.ws_id, person_id=action.done_by_id or 0
-        )
-        lines.append(
-            Line(
-                t(
-                    ctx.lang,
-                    "done_by",
-                    date=format_date(action.done_at.astimezone(ctx.tz).date(), ctx.lang),
-                    name=doer.display_name if doer else t(ctx.lang, "someone"),
-                )
-            )
-        )
-    notes = repo.notes_of(ctx.session, action_ids=[action.id]).get(action.id, [])
-    if notes:
-        lines.append(Line(t(ctx.lang, "notes_heading")))
-        lines.extend(Line(f"{n.note_date.isoformat()}: {n.text}") for n in notes)
+    history = history_lines(ctx, action)
+    if history:
+        lines.append(Line(t(ctx.lang, "history_heading")))
+        lines.extend(history)
     return Reply(t(ctx.lang, "action_show", number=action.number), tuple(lines), lang=ctx.lang)

@@ -22,6 +22,8 @@ class Ctx:
     caller: Person
     lang: str
     tz: ZoneInfo
+    # The command ended with the confirmation marker (commands/confirm.py).
+    confirmed: bool = False
 
     @property
     def ws_id(self) -> int:

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 from commands import format as fmt
-from commands.channel import parse_number, running_meeting, visibility
+from commands.channel import parse_number, running_meeting, series_ids, visibility
 from commands.context import Ctx
 from commands.dates import format_date
 from commands.errors import CommandError
 from commands.i18n import t
+from commands.meeting import title_of
 from commands.minutes import link_text
 from commands.registry import subcommand
 from commands.reply import Line, Reply
 from storage import decisions as repo
+from storage import meetings as meeting_repo
 from storage import people
-from storage.models import Decision
+from storage.models import Decision, Meeting, MeetingSeries, MeetingStatus
 
 MAX_DECISION_TEXT = 4000
+
+
+def held_today(ctx: Ctx) -> Meeting | None:
+    """The channel's meeting of today that has ended or is still to start, if any."""
+    for meeting in meeting_repo.meetings_of_series(
+        ctx.session,
+        series_ids=series_ids(ctx),
+        statuses=(MeetingStatus.ENDED.value, MeetingStatus.PLANNED.value),
+    ):
+        series = ctx.session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
+        if fmt.local_date(meeting.starts_at, ctx.series_tz(series)) == ctx.today:
+            return meeting
+    return None
 
 
 def _where(ctx: Ctx, decision: Decision) -> str:
@@ -36,6 +51,9 @@ def add(ctx: Ctx, text: str) -> Reply:
     if len(body) > MAX_DECISION_TEXT:
         raise CommandError("too_long", max=MAX_DECISION_TEXT)
     meeting = running_meeting(ctx)
+    running = meeting is not None
+    if meeting is None:
+        meeting = held_today(ctx)
     decision = repo.create_decision(
         ctx.session,
         workspace_id=ctx.ws_id,
@@ -43,11 +61,21 @@ def add(ctx: Ctx, text: str) -> Reply:
         at=ctx.now,
         recorded_by_id=ctx.caller_id,
         meeting_id=meeting.id if meeting else None,
-        item_id=meeting.current_item_id if meeting else None,
+        item_id=meeting.current_item_id if running and meeting else None,
     )
+    lines = [Line(fmt.decision_text(decision, ctx.lang, _where(ctx, decision)))]
+    if not running:
+        # Without a running meeting it is not obvious where the decision went: say so.
+        lines.append(
+            Line(
+                t(ctx.lang, "decision_attached_today", title=title_of(ctx, meeting))
+                if meeting
+                else t(ctx.lang, "decision_attached_none")
+            )
+        )
     return Reply(
         t(ctx.lang, "decision_added", number=decision.number),
-        (Line(fmt.decision_text(decision, ctx.lang, _where(ctx, decision))),),
+        tuple(lines),
         visibility=visibility(ctx),
         lang=ctx.lang,
     )

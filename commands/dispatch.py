@@ -17,8 +17,9 @@ from commands import minutes as _minutes  # noqa: F401
 from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
+from commands.confirm import split_marker
 from commands.context import Ctx, zone
-from commands.errors import CommandError
+from commands.errors import CommandError, NeedsConfirmation
 from commands.i18n import lang_of, t
 from commands.metrics import observed
 from commands.reply import Line, Reply
@@ -79,6 +80,7 @@ def route(ctx: Ctx) -> Reply:
     text = clean(request.text).strip()
     if len(text) > MAX_TEXT:
         raise CommandError("too_long", max=MAX_TEXT)
+    text, ctx.confirmed = split_marker(text)
     word, _, rest = text.partition(" ")
     if not word or word.casefold() in ("help", "hjälp", "hjalp", "?"):
         return help_reply(ctx, command, rest.strip())
@@ -130,6 +132,8 @@ def handle(request: Request, *, engine: Engine) -> Reply:
             return reply
     except _Rollback as rollback:
         return rollback.reply
+    except NeedsConfirmation as question:
+        return question.reply
     except CommandError as err:
         return error_reply(lang, err.key, **err.values)
     except IntegrityError:

@@ -125,6 +125,8 @@ def _add(ctx: Ctx, form: ActionForm) -> Reply:
         raise CommandError("date_past", date=format_date(form.due, ctx.lang))
     tokens = [OwnerToken("platform", uid) for uid in form.owner_ids]
     tokens += [OwnerToken("quoted", name) for name in form.owner_names if name.strip()]
+    # A form has no command to type again with --ja: a name in its field is taken as written.
+    ctx.confirmed = True
     owners = resolve_all(ctx, tokens)
     meeting_id, item_id = _where(ctx, form.item_id)
     action = repo.create_action(

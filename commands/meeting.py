@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from difflib import SequenceMatcher
 
 from commands import format as fmt
 from commands.channel import channel_series, date_error, next_meeting, running_meeting, series_ids
+from commands.confirm import ask, command_line
 from commands.context import Ctx
 from commands.dates import DateError, format_date, parse_date, parse_time_span
 from commands.errors import CommandError
@@ -18,7 +21,13 @@ from storage import actions as action_repo
 from storage import decisions as decision_repo
 from storage import meetings as repo
 from storage.models import ActionStatus, AgendaItem, Meeting, MeetingSeries, MeetingStatus
+from storage.names import squash
 
+# /meeting start this far from the planned start asks first.
+START_SLACK = timedelta(hours=2)
+# How alike two series names must be (difflib ratio, accents and punctuation dropped)
+# for "Menade du KC-möte?".
+SIMILAR_SERIES = 0.8
 ITEM_NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}\.?$")
 DEFAULT_START = time(9, 0)
 
@@ -26,6 +35,11 @@ DEFAULT_START = time(9, 0)
 def series_of(ctx: Ctx, meeting: Meeting) -> MeetingSeries | None:
     """The series a meeting belongs to."""
     return ctx.session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None
+
+
+def quoted_name(name: str) -> str:
+    """A series name as it can be typed back: quoted if it holds a date-like word."""
+    return name if name.replace("-", "").replace(" ", "").isalpha() else f'"{name}"'
 
 
 def title_of(ctx: Ctx, meeting: Meeting) -> str:
@@ -53,15 +67,72 @@ def _find_date(ctx: Ctx, words: list[str]) -> tuple[int, int, date] | None:
     return None
 
 
+def span_or_refuse(chunk: str) -> tuple[time, time] | None:
+    """Read a time span; None if it is not one, an error if it is one that cannot be.
+
+    Raises:
+        CommandError: a span that ends before it starts (``12:00-08:30``) or has a
+            time that does not exist, so it is never taken for part of the place.
+    """
+    try:
+        return parse_time_span(chunk)
+    except DateError as err:
+        if err.code == "invalid":
+            raise CommandError("time_span_invalid", text=chunk[:40]) from err
+        return None
+
+
 def _find_span(words: list[str]) -> tuple[int, tuple[time, time] | None]:
     """Read an optional time span at the start of words; return words used and the span."""
     for k in (3, 2, 1):
         if len(words) >= k:
-            try:
-                return k, parse_time_span(" ".join(words[:k]))
-            except DateError:
-                continue
+            span = span_or_refuse(" ".join(words[:k]))
+            if span is not None:
+                return k, span
     return 0, None
+
+
+def similar_series(ctx: Ctx, name: str) -> MeetingSeries | None:
+    """An existing series whose name is this one typed almost right ("KC möte" ~ "KC-möte")."""
+    if repo.get_series_by_name(ctx.session, workspace_id=ctx.ws_id, name=name) is not None:
+        return None
+    wanted = squash(name)
+    best: tuple[float, MeetingSeries] | None = None
+    for series in repo.series_in(ctx.session, workspace_id=ctx.ws_id):
+        have = squash(series.name)
+        score = 1.0 if have == wanted else SequenceMatcher(None, have, wanted).ratio()
+        if score >= SIMILAR_SERIES and (best is None or score > best[0]):
+            best = (score, series)
+    return best[1] if best else None
+
+
+def confirm_series_name(ctx: Ctx, name: str, rebuild: Callable[[str], str]) -> None:
+    """Ask before creating a series whose name is an existing one typed almost right.
+
+    Args:
+        ctx: the request.
+        name: the series name as typed.
+        rebuild: the command's text with another series name in it.
+
+    Raises:
+        NeedsConfirmation: such a series exists and the command is not confirmed.
+    """
+    if ctx.confirmed:
+        return
+    existing = similar_series(ctx, name)
+    if existing is None:
+        return
+    raise ask(
+        ctx,
+        t(ctx.lang, "confirm_series", name=name, existing=existing.name),
+        yes_label=t(ctx.lang, "confirm_series_new", name=name),
+        alternatives=(
+            (
+                t(ctx.lang, "confirm_series_use", name=existing.name),
+                command_line(ctx, rebuild(existing.name)),
+            ),
+        ),
+    )
 
 
 @subcommand(
@@ -77,12 +148,21 @@ def new(ctx: Ctx, text: str) -> Reply:
         raise CommandError("meeting_new_usage")
     start_i, end_i, day = found
     name = " ".join(words[:start_i]).strip('"“”')
+    # The span first: a question about the name must not offer a command that fails.
+    used, span = _find_span(words[end_i:])
     if not name:
         existing = channel_series(ctx)
         if not existing:
             raise CommandError("meeting_new_usage")
         name = existing[0].name
-    used, span = _find_span(words[end_i:])
+    else:
+        confirm_series_name(
+            ctx,
+            name,
+            lambda other: " ".join(
+                [ctx.request.text.split()[0], quoted_name(other), *words[start_i:]]
+            ),
+        )
     place = " ".join(words[end_i + used :]) or None
     series = repo.get_or_create_series(
         ctx.session,
@@ -161,6 +241,13 @@ def start(ctx: Ctx, text: str) -> Reply:
     meeting = _meeting_to_start(ctx)
     if meeting is None:
         raise CommandError("no_planned_meeting")
+    if not ctx.confirmed and abs(meeting.starts_at - ctx.now) > START_SLACK:
+        # Starting next month's meeting by mistake would file today's notes under it.
+        raise ask(
+            ctx,
+            t(ctx.lang, "confirm_start", title=title_of(ctx, meeting)),
+            yes_label=t(ctx.lang, "confirm_start_yes"),
+        )
     repo.set_status(
         ctx.session,
         meeting=meeting,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from commands.confirm import ask, command_line
 from commands.context import Ctx
 from commands.errors import CommandError
+from commands.i18n import t
 from storage import people
 from storage.models import Person
 
@@ -16,6 +18,7 @@ MENTION_RE = re.compile(
     rf"|(?<!\S)@[{_QUOTES}](?P<quoted>[^{_QUOTES}]+)[{_QUOTES}]"
     rf"|(?<!\S)@(?P<word>[^\s@<>{_QUOTES}]+)"
 )
+_OPEN_QUOTE_RE = re.compile(rf"(?<!\S)@\s*[{_QUOTES}]")
 _TRAILING_PUNCT = ".,;:!?)"
 SELF_WORDS = frozenset({"me", "mig", "jag", "myself"})
 
@@ -42,6 +45,8 @@ def split_owners(text: str) -> tuple[str, list[OwnerToken]]:
             tokens.append(OwnerToken("platform", match.group("id"), match.group("label")))
             return " "
         if match.group("quoted"):
+            if "@" in match.group("quoted"):
+                raise CommandError("quote_unbalanced")
             tokens.append(OwnerToken("quoted", match.group("quoted").strip()))
             return " "
         word = match.group("word")
@@ -52,6 +57,9 @@ def split_owners(text: str) -> tuple[str, list[OwnerToken]]:
         return " " + word[len(stripped) :]
 
     rest = MENTION_RE.sub(take, text)
+    if _OPEN_QUOTE_RE.search(rest):
+        # @"Helen Andersson senast 15/1: the name would swallow the date; ask instead.
+        raise CommandError("quote_unbalanced")
     return " ".join(rest.split()), tokens
 
 
@@ -79,8 +87,16 @@ def resolve(ctx: Ctx, token: OwnerToken) -> Person:
             at=ctx.now,
         )
     if token.kind == "quoted":
+        name = " ".join(token.value.split())
+        if (
+            not ctx.confirmed
+            and people.find_by_name(ctx.session, workspace_id=ctx.ws_id, name=name) is None
+        ):
+            alikes = people.look_alikes(ctx.session, workspace_id=ctx.ws_id, name=name)
+            if alikes:
+                raise _ask_new_person(ctx, token, name, alikes[0])
         return people.get_or_create_by_name(
-            ctx.session, workspace_id=ctx.ws_id, name=" ".join(token.value.split()), at=ctx.now
+            ctx.session, workspace_id=ctx.ws_id, name=name, at=ctx.now
         )
     if token.value.casefold() in SELF_WORDS:
         return ctx.caller
@@ -94,6 +110,23 @@ def resolve(ctx: Ctx, token: OwnerToken) -> Person:
             candidates=", ".join(p.display_name for p in matches[:8]),
         )
     return matches[0]
+
+
+def _ask_new_person(ctx: Ctx, token: OwnerToken, name: str, existing: Person) -> Exception:
+    """ "Menade du Helén …?": offer the existing person, or a new one with the name as typed."""
+    written = re.compile(rf"@[{_QUOTES}]\s*{re.escape(token.value)}\s*[{_QUOTES}]")
+    fixed = written.sub(lambda _: f'@"{existing.display_name}"', ctx.request.text.strip(), count=1)
+    return ask(
+        ctx,
+        t(ctx.lang, "confirm_person", name=name, existing=existing.display_name),
+        yes_label=t(ctx.lang, "confirm_person_new", name=name),
+        alternatives=(
+            (
+                t(ctx.lang, "confirm_person_use", name=existing.display_name),
+                command_line(ctx, fixed),
+            ),
+        ),
+    )
 
 
 def resolve_all(ctx: Ctx, tokens: list[OwnerToken]) -> list[Person]:

@@ -8,10 +8,17 @@ from datetime import datetime, time, timedelta
 from commands import format as fmt
 from commands.channel import channel_series, series_ids
 from commands.context import Ctx
-from commands.dates import DateError, format_date, parse_time, parse_time_span
+from commands.dates import DateError, format_date, parse_time
 from commands.errors import CommandError
 from commands.i18n import t
-from commands.meeting import _find_date, _find_span, title_of
+from commands.meeting import (
+    _find_date,
+    _find_span,
+    confirm_series_name,
+    quoted_name,
+    span_or_refuse,
+    title_of,
+)
 from commands.planning import HORIZON_DAYS, extend_series
 from commands.recurrence import RecurrenceError, describe, parse_recurrence
 from commands.registry import subcommand
@@ -53,9 +60,7 @@ def _span_index(words: list[str]) -> int | None:
         for k in (3, 2, 1):
             chunk = " ".join(words[i : i + k])
             if i + k <= len(words) and SPAN_RE.match(chunk):
-                try:
-                    parse_time_span(chunk)
-                except DateError:
+                if span_or_refuse(chunk) is None:
                     continue
                 return i
     return None
@@ -80,6 +85,13 @@ def _new(ctx: Ctx, text: str) -> Reply:
     if found is None:
         raise CommandError("series_rule_unknown")
     name, rule = found
+    confirm_series_name(
+        ctx,
+        name,
+        lambda other: " ".join(
+            [*ctx.request.text.split()[:2], quoted_name(other), *head[split:], *words[at:]]
+        ),
+    )
     existing = repo.get_series_by_name(ctx.session, workspace_id=ctx.ws_id, name=name)
     if existing is not None and existing.rrule:
         raise CommandError(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -213,33 +213,15 @@ def add_note(
     return note
 
 
-def list_actions(
-    session: Session,
-    /,
+def _filtered(
     *,
     workspace_id: int,
-    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
-    owner_id: int | None = None,
-    involving_id: int | None = None,
-    due_before: date | None = None,
-    meeting_id: int | None = None,
-    limit: int = 200,
-) -> list[Action]:
-    """Return actions ordered by due date (none last), then number.
-
-    Args:
-        session: the session.
-        workspace_id: the workspace.
-        statuses: which statuses to include.
-        owner_id: only this person's actions.
-        involving_id: only actions this person owns or logged.
-        due_before: only actions due strictly before this date.
-        meeting_id: only actions logged under this meeting.
-        limit: at most this many.
-
-    Returns:
-        The actions.
-    """
+    statuses: tuple[str, ...],
+    owner_id: int | None,
+    involving_id: int | None,
+    due_before: date | None,
+    meeting_id: int | None,
+) -> Any:
     stmt = select(Action).where(
         Action.workspace_id == workspace_id, col(Action.status).in_(statuses)
     )
@@ -254,10 +236,89 @@ def list_actions(
         stmt = stmt.where(col(Action.due_date) < due_before)
     if meeting_id is not None:
         stmt = stmt.where(Action.meeting_id == meeting_id)
-    stmt = stmt.order_by(
-        col(Action.due_date).is_(None), col(Action.due_date), col(Action.number)
-    ).limit(limit)
+    return stmt
+
+
+def list_actions(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
+    owner_id: int | None = None,
+    involving_id: int | None = None,
+    due_before: date | None = None,
+    meeting_id: int | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Action]:
+    """Return actions ordered by due date (none last), then number.
+
+    Args:
+        session: the session.
+        workspace_id: the workspace.
+        statuses: which statuses to include.
+        owner_id: only this person's actions.
+        involving_id: only actions this person owns or logged.
+        due_before: only actions due strictly before this date.
+        meeting_id: only actions logged under this meeting.
+        limit: at most this many.
+        offset: skip this many first (pages of a list).
+
+    Returns:
+        The actions.
+    """
+    stmt = _filtered(
+        workspace_id=workspace_id,
+        statuses=statuses,
+        owner_id=owner_id,
+        involving_id=involving_id,
+        due_before=due_before,
+        meeting_id=meeting_id,
+    )
+    stmt = (
+        stmt.order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.number))
+        .offset(offset)
+        .limit(limit)
+    )
     return list(session.exec(stmt))
+
+
+def count_actions(
+    session: Session,
+    /,
+    *,
+    workspace_id: int,
+    cap: int,
+    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
+    owner_id: int | None = None,
+    involving_id: int | None = None,
+    due_before: date | None = None,
+    meeting_id: int | None = None,
+) -> int:
+    """Count the actions :func:`list_actions` would return, but stop at ``cap``.
+
+    The count reads at most ``cap`` index entries (a LIMIT inside the count), so a
+    list reply stays fast however big the register grows.
+
+    Returns:
+        The number of matching actions, or ``cap`` when there are at least that many.
+    """
+    inner = (
+        _filtered(
+            workspace_id=workspace_id,
+            statuses=statuses,
+            owner_id=owner_id,
+            involving_id=involving_id,
+            due_before=due_before,
+            meeting_id=meeting_id,
+        )
+        .with_only_columns(col(Action.id))
+        .limit(cap)
+        .subquery()
+    )
+    total = session.exec(select(func.count()).select_from(inner)).one()
+    return int(total)
 
 
 def owners_of(session: Session, /, *, action_ids: list[int]) -> dict[int, list[Person]]:

@@ -30,6 +30,16 @@ def get_series_by_name(
     return None
 
 
+def series_in(session: Session, /, *, workspace_id: int) -> list[MeetingSeries]:
+    """Return every series of a workspace, oldest first."""
+    stmt = (
+        select(MeetingSeries)
+        .where(MeetingSeries.workspace_id == workspace_id)
+        .order_by(col(MeetingSeries.id))
+    )
+    return list(session.exec(stmt))
+
+
 def series_for_channel(
     session: Session, /, *, workspace_id: int, channel_id: str | None
 ) -> list[MeetingSeries]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from storage.models import Person
+from storage.names import fold
 
 
 def get_person(session: Session, /, *, workspace_id: int, person_id: int) -> Person | None:
@@ -102,19 +103,45 @@ def people_in(session: Session, /, *, workspace_id: int) -> list[Person]:
 def match_name(session: Session, /, *, workspace_id: int, query: str) -> list[Person]:
     """Find people whose display name, or one of its words, starts with ``query``.
 
-    An exact match of the whole name wins over prefixes. Matching is done with
-    Python's casefold because SQLite's lower() leaves å, ä and ö alone.
+    Case and accents do not matter (``helen`` finds Helén). An exact match of the
+    whole name wins over prefixes. When nothing matches, å, ä and ö are read as
+    a and o too, for English keyboards (``ake`` finds Åke). Matching is done in
+    Python because SQLite's lower() leaves å, ä and ö alone.
     """
-    q = query.casefold().strip()
-    if not q:
-        return []
-    people = people_in(session, workspace_id=workspace_id)
-    exact = [p for p in people if p.display_name.casefold() == q]
-    if exact:
-        return exact
+    everyone = people_in(session, workspace_id=workspace_id)
+    for keep_swedish in (True, False):
+        q = fold(query.strip(), keep_swedish=keep_swedish)
+        if not q:
+            return []
+        names = [(p, fold(p.display_name, keep_swedish=keep_swedish)) for p in everyone]
+        exact = [p for p, name in names if name == q]
+        if exact:
+            return exact
+        found = [
+            p
+            for p, name in names
+            if name.startswith(q) or any(word.startswith(q) for word in name.split())
+        ]
+        if found:
+            return found
+    return []
+
+
+def look_alikes(session: Session, /, *, workspace_id: int, name: str) -> list[Person]:
+    """People whose name equals ``name`` but for accents (not just case): "Helen" ~ "Helén"."""
+    wanted = fold(name, keep_swedish=False)
     return [
         p
-        for p in people
-        if p.display_name.casefold().startswith(q)
-        or any(word.startswith(q) for word in p.display_name.casefold().split())
+        for p in people_in(session, workspace_id=workspace_id)
+        if fold(p.display_name, keep_swedish=False) == wanted
+        and p.display_name.casefold() != name.casefold()
     ]
+
+
+def find_by_name(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
+    """Return the person with exactly this display name, any case, or None."""
+    wanted = name.casefold()
+    for person in people_in(session, workspace_id=workspace_id):
+        if person.display_name.casefold() == wanted:
+            return person
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from commands.reply import Button, ButtonKind, Reply
@@ -9,6 +10,10 @@ from commands.reply import Button, ButtonKind, Reply
 # Block Kit limits: a section's text is at most 3000 characters, a message at most 50 blocks.
 MAX_SECTION = 3000
 MAX_BLOCKS = 50
+
+# An element's action_id is at most 255 characters, a button's value at most 2000.
+MAX_ACTION_ID = 255
+MAX_VALUE = 2000
 
 RUN_ACTION = "run_command"
 DATE_ACTION_PREFIX = "pick_date"
@@ -32,11 +37,16 @@ def button_element(button: Button) -> dict[str, Any]:
             "action_id": f"{DATE_ACTION_PREFIX}:{button.command}",
             "placeholder": {"type": "plain_text", "text": button.label},
         }
+    action_id = f"{RUN_ACTION if button.kind == ButtonKind.RUN else NOTE_ACTION}:{button.command}"
+    if len(action_id) > MAX_ACTION_ID and button.kind == ButtonKind.RUN:
+        # A RUN button's command travels in its value; the id only has to be unique.
+        digest = hashlib.sha1(button.command.encode("utf-8")).hexdigest()[:12]
+        action_id = f"{action_id[: MAX_ACTION_ID - 13]}~{digest}"
     element: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": button.label[:75]},
-        "action_id": f"{RUN_ACTION if button.kind == ButtonKind.RUN else NOTE_ACTION}:{button.command}",
-        "value": button.command,
+        "action_id": action_id,
+        "value": button.command[:MAX_VALUE],
     }
     if button.primary:
         element["style"] = "primary"

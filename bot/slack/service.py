@@ -271,6 +271,7 @@ class SlackService:
         *,
         in_channel: bool = False,
         replace_original: bool = False,
+        delete_original: bool = False,
     ) -> bool:
         """Answer through a response_url (ephemeral unless ``in_channel``).
 
@@ -280,7 +281,9 @@ class SlackService:
         payload: dict[str, Any] = {"text": text}
         if blocks is not None:
             payload["blocks"] = blocks
-        if replace_original:
+        if delete_original:
+            payload = {"delete_original": True}
+        elif replace_original:
             payload["replace_original"] = True
         else:
             payload["response_type"] = "in_channel" if in_channel else "ephemeral"
@@ -309,9 +312,15 @@ class SlackService:
             if reply.error or not turn.response_url:
                 await self._deliver(replace(turn), _private(reply), dm=False)
                 return
+            text = render.fallback_text(reply)
+            if reply.visibility == Visibility.CHANNEL and container.get("is_ephemeral"):
+                # A question only the clicker saw ("Starta ändå?"); the answer is for everyone,
+                # and the question goes so its buttons cannot run the command twice.
+                await self.respond(turn.response_url, "", None, delete_original=True)
+                await self.respond(turn.response_url, text, render.blocks(reply), in_channel=True)
+                return
             original = (body.get("message") or {}).get("blocks") or []
             new_blocks = render.replace_action(original, reply) if original else None
-            text = render.fallback_text(reply)
             if new_blocks is None:
                 new_blocks = render.blocks(reply)
             else:

@@ -384,6 +384,10 @@ class TeamsBot:
         )
         if reply.error:
             return toast_response(reply.as_text())  # keep the card; say what was wrong
+        clicked_view = view_of(command, text.strip())
+        if clicked_view is not None:
+            # "Visa fler" and the like show something new: that is the card now.
+            return card_response(reply, view=clicked_view)
         view = view_from_data(data)
         if view is None:
             return card_response(reply)

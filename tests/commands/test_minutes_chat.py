@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "minutes"
 def _held_meeting(console: Transcript) -> None:
     for line in (
         "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
-        "/meeting start",
+        "/meeting start --ja",
         "/meeting punkt 1 Budget 2027",
         "/action add Skicka budgeten till kommunerna senast 2026-12-01",
         "/decision add Kommunchefsgruppen beslutar att godkänna budgeten",

@@ -125,7 +125,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     for line in [
         "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
         "/meeting new KC-möte 2027-01-14",
-        "/meeting start",
+        "/meeting start --ja",
         "/meeting item 3.1 Ekonomi",
         '/action add Ta fram underlag @"Lisa Andersson Lindberg" senast 2026-12-05',
         '/action add Boka lokal @"Anna Berg"',

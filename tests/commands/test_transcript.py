@@ -12,7 +12,7 @@ from tests.conftest import Transcript
 
 SCRIPT = [
     "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
-    "/meeting start",
+    "/meeting start --ja",
     "/meeting item 3.1 Ekonomi - rapport och uppföljning",
     '/action add Ta fram budgetunderlag @"Lisa Andersson Lindberg" senast 2026-12-05',
     '/action add Boka lokal för workshop @"Lisa Andersson Lindberg"',

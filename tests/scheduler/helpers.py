@@ -44,7 +44,7 @@ def build_kc(console: Transcript) -> None:
     send(
         console,
         "2026-11-24 08:40",
-        "/meeting start",
+        "/meeting start --ja",
         '/meeting item 3.1 Ekonomi - rapport @"Anna Ek"',
         '/action add Ta fram budgetunderlag @"Lisa Berg" senast 2026-11-25',
         '/action add Ring regionen @"Per Holm" senast 2026-12-01',

@@ -13,7 +13,7 @@ SETUP = """\
 /meeting new KC-möte 2026-11-24 08:30-12:00 Stadshuset
 """
 MEETING = """\
-/meeting start
+/meeting start --ja
 /meeting item 3.1 Ekonomi - rapport och uppföljning @"Anna Ek"
 /action add Ta fram budgetunderlag @"Lisa Berg" senast 2026-11-25
 /action add Ring regionen @"Per Holm" senast 2026-12-01

@@ -76,7 +76,7 @@ def test_digest_whose_previous_meeting_had_no_actions(console: Transcript) -> No
         "/meeting series new KC-möte varje månad andra torsdagen 08:30-12:00 Stadshuset",
         "/meeting new KC-möte 2026-11-24 08:30-12:00",
     )
-    send(console, "2026-11-24 08:40", "/meeting start", "/meeting end")
+    send(console, "2026-11-24 08:40", "/meeting start --ja", "/meeting end")
     runner = Runner(console.engine)
     runner.tick("2026-12-08 09:00")
     text = _posts(runner)[0]
@@ -172,7 +172,7 @@ def test_meeting_end_posts_the_summary_by_item(console: Transcript) -> None:
     send(console, "2026-11-23 09:00", "/meeting new KC-möte 2026-11-24 08:30-12:00")
     console.now = at("2026-11-24 08:40")
     for line in (
-        "/meeting start",
+        "/meeting start --ja",
         "/meeting item 3.1 Ekonomi",
         '/action add Budget @"Lisa Berg" senast 2026-12-05',
         "/decision add Kommunchefsgruppen beslutar att godkänna budgeten",

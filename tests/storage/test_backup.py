@@ -21,7 +21,7 @@ def _fill(console: Transcript) -> None:
     for line in [
         "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
         "/agenda add Budget 2027 @mig",
-        "/meeting start",
+        "/meeting start --ja",
         '/meeting item 3.1 Ekonomi - rapport och uppföljning @"Anna Berg"',
         '/action add Ta fram budgetunderlag @"Lisa Andersson Lindberg" @"Per Ek" senast 2026-12-05',
         "/action notera #1 Första utkastet klart",

@@ -11,7 +11,7 @@ from pathlib import Path
 MOTESBOT = str(Path(sys.executable).parent / "motesbot")
 
 SCRIPT = """/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset
-/meeting start
+/meeting start --ja
 /meeting item 3.1 Ekonomi - rapport och uppföljning
 /action add Ta fram budgetunderlag @"Lisa Andersson Lindberg" senast 2026-12-05
 /action add Boka lokal för workshop @"Lisa Andersson Lindberg"

@@ -207,7 +207,7 @@ async def test_rate_limited_call_is_retried_and_arrives_once(slack: SlackHarness
 
 async def test_channel_replies_go_in_channel_while_a_meeting_runs(slack: SlackHarness) -> None:
     await slack.command("/meeting", "new KC-möte 2026-11-23 08:30-12:00 Stadshuset")
-    await slack.command("/meeting", "start")
+    await slack.command("/meeting", "start --ja")
     await slack.command("/action", "add Boka lokal", response="add")
 
     [added] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "add"]

@@ -328,3 +328,53 @@ async def test_user_change_of_a_stranger_adds_nobody(slack: SlackHarness) -> Non
     )
 
     assert "U0NEW" not in slack_people(slack.engine)
+
+
+async def test_show_more_button_pages_through_a_long_list(slack: SlackHarness) -> None:
+    for n in range(1, 23):
+        await slack.command("/action", f"add Uppgift {n} <@U0SEK>")
+    await slack.command("/action", "lista", response="list")
+    listing = [c for c in slack.stub.of("response_url") if c.args["_name"] == "list"][-1]
+    message = {
+        "type": "message",
+        "ts": "1790000000.000900",
+        "text": listing.args["text"],
+        "blocks": listing.args["blocks"],
+    }
+    assert len(message["blocks"]) <= 50  # Slack's limit: every action of the page is shown
+    texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert sum(t.startswith("#") for t in texts) == 20
+    assert any("… och 2 till. Visa fler: /action lista sida 2" in t for t in texts)
+    _, more = _element(message, "run_command:action lista sida 2")
+    assert more["text"]["text"] == "Visa fler" and more["value"] == "action lista sida 2"
+
+    await slack.interact(
+        _with_base(slack, _click(message, "run_command:action lista sida 2", response="more"))
+    )
+    [page2] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "more"]
+    assert page2["replace_original"] is True
+    texts = [b["text"]["text"] for b in page2["blocks"] if b["type"] == "section"]
+    assert "(sida 2)" in texts[0]
+    assert [t.split(" ", 1)[0] for t in texts[1:]] == ["#21", "#22"]
+
+
+async def test_a_confirmation_button_answers_the_whole_channel(slack: SlackHarness) -> None:
+    await slack.command("/meeting", "new KC-möte 2026-12-10 08:30-12:00 Stadshuset")
+    await slack.command("/meeting", "start", response="question")
+    [asked] = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "question"]
+    assert asked["response_type"] == "ephemeral"
+    texts = [b["text"]["text"] for b in asked["blocks"] if b["type"] == "section"]
+    assert "Starta det ändå?" in texts[0]
+    assert "Starta nu: /meeting start --ja" in texts[1]
+    message = {"type": "message", "ts": "1790000000.000901", "text": asked["text"]}
+    message["blocks"] = asked["blocks"]
+    payload = _click(message, "run_command:meeting start --ja", response="yes")
+    payload["container"]["is_ephemeral"] = True
+    await slack.interact(_with_base(slack, payload))
+
+    answers = [c.args for c in slack.stub.of("response_url") if c.args["_name"] == "yes"]
+    assert answers[0].get("delete_original") is True  # the question and its buttons go
+    assert answers[1]["response_type"] == "in_channel"
+    assert answers[1]["text"].startswith("Mötet har börjat")
+    meetings = [m for ws in exported(slack.engine)["workspaces"] for m in ws["meetings"]]
+    assert [m["status"] for m in meetings] == ["running"]

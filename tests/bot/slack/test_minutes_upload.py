@@ -16,7 +16,7 @@ DOCX = "minnesanteckningar-kc-mote-2026-12-10.docx"
 async def _held_meeting(slack: SlackHarness) -> None:
     for command, text in (
         ("/meeting", "new KC-möte 2026-12-10 08:30-12:00 Stadshuset"),
-        ("/meeting", "start"),
+        ("/meeting", "start --ja"),
         ("/meeting", "punkt 1 Budget 2027"),
         ("/action", "add Skicka budgeten till kommunerna <@U0LISA> senast 2026-12-01"),
         ("/decision", "add Kommunchefsgruppen beslutar att godkänna budgeten"),

@@ -211,6 +211,30 @@ async def test_done_in_a_list_shows_the_list_again_updated(teams: Teams) -> None
     assert all(b["data"].get("view") == "action list" for b in _buttons(card) if "data" in b)
 
 
+async def test_show_more_in_a_list_shows_the_next_page(teams: Teams) -> None:
+    for n in range(1, 23):
+        await teams.post(teams.message(SVEN, f"action add Uppgift {n} @mig"))
+    await teams.post(teams.message(SVEN, "action lista"))
+    listing = teams.stub.cards()[-1]
+    texts = [item.get("text", "") for item in listing["body"]]
+    assert sum(text.startswith("#") for text in texts) == 20
+    more = next(b for b in _buttons(listing) if b.get("title") == "Visa fler")
+    assert more["data"] == {"command": "action lista sida 2", "view": "action lista"}
+
+    _, body = await teams.post(teams.card_action(SVEN, more))
+    card = body["value"]
+    texts = [item.get("text", "") for item in card["body"]]
+    assert "(sida 2)" in texts[0]
+    assert [text.split(" ", 1)[0] for text in texts[1:] if text.startswith("#")] == ["#21", "#22"]
+    # The page's own buttons now refresh page 2, not page 1.
+    done = next(b for b in _buttons(card) if b.get("title") == "Klar")
+    assert done["data"] == {"command": "action done #21", "view": "action lista sida 2"}
+    _, body = await teams.post(teams.card_action(SVEN, done))
+    texts = [item.get("text", "") for item in body["value"]["body"]]
+    assert texts[0].startswith("Åtgärd #21 är klar")
+    assert [text.split(" ", 1)[0] for text in texts[1:] if text.startswith("#")] == ["#22"]
+
+
 async def test_installation_update_in_a_team_stores_the_channel(teams: Teams) -> None:
     activity = teams.activity(
         "installationUpdate",

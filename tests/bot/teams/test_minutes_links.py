@@ -73,7 +73,7 @@ async def _held_meeting(teams: Teams) -> None:
     await teams.post(teams.install_team(SVEN))
     for line in (
         "meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
-        "meeting start",
+        "meeting start --ja",
         "meeting punkt 1 Budget 2027",
         "action add Skicka budgeten till kommunerna senast 2026-12-01",
         "decision add Kommunchefsgruppen beslutar att godkänna budgeten",

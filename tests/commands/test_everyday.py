@@ -1,0 +1,406 @@
+"""Issue 14, point 2: commands that never store junk and never hide records.
+
+Everything is driven through the console transcript, as the secretary types it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from commands.reply import ButtonKind, Reply
+from storage import actions as action_repo
+from storage import backup
+from storage.db import transaction
+from storage.workspaces import get_or_create_workspace
+from tests.conftest import NOW, Transcript
+
+PLAN = "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset"
+
+
+def _export(engine: Engine) -> dict[str, Any]:
+    with transaction(engine) as session:
+        return backup.export_data(session, exported_at=datetime(2026, 11, 23, tzinfo=UTC))
+
+
+def _workspace(engine: Engine) -> dict[str, Any]:
+    ws: dict[str, Any] = _export(engine)["workspaces"][0]
+    return ws
+
+
+def _actions(engine: Engine) -> dict[int, dict[str, Any]]:
+    return {a["number"]: a for a in _workspace(engine)["actions"]}
+
+
+def _numbers(reply: Reply) -> list[int]:
+    return [line.action_number for line in reply.lines if line.action_number is not None]
+
+
+def _press(console: Transcript, reply: Reply, label: str) -> Reply:
+    """Click the button with this label: run its command as Slack and Teams do."""
+    for line in reply.lines:
+        for button in line.buttons:
+            if button.label == label:
+                assert button.kind == ButtonKind.RUN
+                return console.send("/" + button.command)
+    raise AssertionError(f"no button {label!r} in {reply.as_text()}")
+
+
+def _typed_command(reply: Reply, label: str) -> str:
+    """The command the console shows next to an option, to type by hand."""
+    for line in reply.lines:
+        if line.text.startswith(label + ": "):
+            return line.text.removeprefix(label + ": ")
+    raise AssertionError(f"no option {label!r} in {reply.as_text()}")
+
+
+# -- lists: a true count and every page reachable ---------------------------------------------
+
+
+def test_every_action_is_reachable_page_by_page(console_any: Transcript) -> None:
+    for n in range(1, 46):
+        console_any.send(f"/action add Uppgift {n} @Sekreterare")
+    first = console_any.send("/action lista alla")
+    assert len(_numbers(first)) == 20
+    assert "… och 25 till. Visa fler: /action lista alla sida 2" in first.as_text()
+    seen = _numbers(first)
+    reply = first
+    pages = 1
+    while any(b.label == "Visa fler" for line in reply.lines for b in line.buttons):
+        reply = _press(console_any, reply, "Visa fler")
+        pages += 1
+        assert not reply.error
+        assert f"(sida {pages})" in reply.headline
+        seen += _numbers(reply)
+    assert pages == 3
+    assert sorted(seen) == list(range(1, 46))
+    assert "till" not in reply.lines[-1].text  # the last page promises nothing more
+    # Typed by hand, in either language, the pages are the same.
+    assert _numbers(console_any.send("/action lista alla sida 2")) == list(range(21, 41))
+    assert _numbers(console_any.send("/action list all page 3")) == list(range(41, 46))
+    for variant in ("", "mina", "@sekr"):
+        page = console_any.send(f"/action lista {variant} sida 2".replace("  ", " "))
+        assert _numbers(page) == list(range(21, 41)), page.as_text()
+        assert "och 5 till" in page.as_text()
+    empty = console_any.send("/action lista alla sida 9")
+    assert not empty.error and "Sidan 9 är tom" in empty.as_text()
+
+
+def test_done_and_cancelled_lists_page_too(console: Transcript) -> None:
+    for n in range(1, 24):
+        console.send(f"/action add Uppgift {n}")
+    console.send("/action klar " + " ".join(f"#{n}" for n in range(1, 23)))
+    console.send("/action stryk #23")
+    done = console.send("/action lista klara")
+    assert len(_numbers(done)) == 20 and "och 2 till" in done.as_text()
+    assert _numbers(_press(console, done, "Visa fler")) == [21, 22]
+    assert _numbers(console.send("/action lista strukna")) == [23]
+
+
+def test_the_count_stops_at_500(console: Transcript) -> None:
+    with transaction(console.engine) as session:
+        ws = get_or_create_workspace(session, platform="console", external_id="console", at=NOW)
+        assert ws.id is not None
+        for n in range(530):
+            action_repo.create_action(
+                session,
+                workspace_id=ws.id,
+                text=f"Import {n}",
+                owner_ids=[],
+                due_date=None,
+                at=NOW,
+                created_by_id=None,
+            )
+    reply = console.send("/action lista alla")
+    assert "… och 500+ till. Visa fler: /action lista alla sida 2" in reply.as_text()
+    assert "och 10 till" in console.send("/action lista alla sida 26").as_text()
+
+
+# -- several ids at once ------------------------------------------------------------------------
+
+
+def test_done_takes_several_ids_and_one_note(console_any: Transcript) -> None:
+    for n in range(1, 6):
+        console_any.send(f"/action add Uppgift {n}")
+    reply = console_any.send("/action klar #1 #2 Klart på mötet")
+    assert reply.headline == "Klara: #1, #2"
+    reply = console_any.send("/action klar #1, #3")
+    assert reply.headline == "Klara: #3" and "Redan klara: #1" in reply.as_text()
+    assert console_any.send("/action klar #4 och #5").headline == "Klara: #4, #5"
+    actions = _actions(console_any.engine)
+    assert all(actions[n]["status"] == "done" for n in range(1, 6))
+    assert [n["text"] for n in actions[1]["notes"]] == ["Klart på mötet"]
+    assert [n["text"] for n in actions[2]["notes"]] == ["Klart på mötet"]
+    assert actions[3]["notes"] == [] and actions[4]["notes"] == []
+
+    reopened = console_any.send("/action öppna 1 2 fel av mig")
+    assert reopened.headline == "Öppna igen: #1, #2"
+    assert console_any.send("/action reopen #3 and #4", lang="en").headline == "Reopened: #3, #4"
+    cancelled = console_any.send("/action stryk #1, #2 och #5 dubbletter")
+    assert cancelled.headline == "Strukna: #1, #2, #5"
+    actions = _actions(console_any.engine)
+    assert [actions[n]["status"] for n in range(1, 6)] == [
+        "cancelled",
+        "cancelled",
+        "open",
+        "open",
+        "cancelled",
+    ]
+    assert actions[1]["notes"][-1]["text"] == "dubbletter"
+    # A cancelled one is left alone, and the reply says so.
+    mixed = console_any.send("/action klar #3 #5")
+    assert mixed.headline == "Klara: #3" and "Strukna, inte ändrade: #5" in mixed.as_text()
+
+
+def test_an_unknown_id_refuses_all_and_stores_nothing(console_any: Transcript) -> None:
+    console_any.send("/action add Uppgift 1")
+    console_any.send("/action add Uppgift 2")
+    before = _workspace(console_any.engine)
+    for line, expected in [
+        ("/action klar #1 #9 Klart", "Det finns ingen åtgärd #9"),
+        ("/action klar #1, #8 och #9", "Det finns inga åtgärder #8, #9"),
+        ("/action stryk #2 och #7", "Det finns ingen åtgärd #7"),
+        ("/action öppna #7", "Det finns ingen åtgärd #7"),
+    ]:
+        reply = console_any.send(line)
+        assert reply.error and expected in reply.as_text(), reply.as_text()
+    assert _workspace(console_any.engine) == before
+
+
+def test_a_number_after_an_id_is_text_unless_joined(console: Transcript) -> None:
+    for n in range(1, 4):
+        console.send(f"/action add Uppgift {n}")
+    reply = console.send("/action klar #1 3 rapporter inskickade")
+    assert reply.headline == "Åtgärd #1 är klar"
+    actions = _actions(console.engine)
+    assert actions[3]["status"] == "open"
+    assert actions[1]["notes"][0]["text"] == "3 rapporter inskickade"
+
+
+# -- junk never stored --------------------------------------------------------------------------
+
+
+def test_an_unbalanced_quote_stores_nothing(console_any: Transcript) -> None:
+    console_any.send(PLAN)
+    before = _workspace(console_any.engine)
+    for line in (
+        '/action add Ring kommunen @"Helen Andersson senast 15/1',
+        '/action add Ring @"Helen Andersson senast fredag @"Per"',
+        "/action add Ring @“Helen Andersson fredag",
+    ):
+        reply = console_any.send(line)
+        assert reply.error, reply.as_text()
+        assert "citattecken saknar sitt slut" in reply.as_text()
+    assert _workspace(console_any.engine) == before
+
+
+def test_a_backwards_time_span_is_refused(console_any: Transcript) -> None:
+    console_any.send("/action lista")
+    before = _workspace(console_any.engine)
+    for line in (
+        "/meeting new KC-möte 2026-12-10 12:00-08:30 Stadshuset",
+        "/meeting new KC-möte 2026-12-10 12-8.30 Stadshuset",
+        "/meeting series ny KC-möte varje månad 12:00-08:30 Stadshuset",
+    ):
+        reply = console_any.send(line)
+        assert reply.error, reply.as_text()
+        assert "sluttiden måste vara efter starttiden" in reply.as_text()
+    assert _workspace(console_any.engine)["meetings"] == before["meetings"]
+    assert _workspace(console_any.engine)["series"] == before["series"]
+    ok = console_any.send(PLAN)
+    assert not ok.error and ok.headline.endswith("08:30–12:00, Stadshuset")
+
+
+# -- names as people type them ------------------------------------------------------------------
+
+
+def test_names_match_without_accents_or_case(console_any: Transcript) -> None:
+    console_any.send('/action add Ring kommunen @"Helén Sundström Hetta"')
+    console_any.send('/action add Boka rum @"Åke Öberg"')
+    for line in ("/action add Mejla @Helen", "/action add Skriv @helen", "/action add Läs @HELÉN"):
+        reply = console_any.send(line)
+        assert "ansvarig: Helén Sundström Hetta" in reply.as_text(), reply.as_text()
+    assert "ansvarig: Åke Öberg" in console_any.text("/action add Ring @ake")
+    assert "ansvarig: Åke Öberg" in console_any.text("/action add Ring @oberg")
+    names = {p["display_name"] for p in _workspace(console_any.engine)["people"]}
+    assert "Helén Sundström Hetta" in names and "Helen" not in names
+
+
+def test_the_english_keyboard_fallback_never_guesses_between_two(console: Transcript) -> None:
+    console.send('/action add Ring @"Åke Berg"')
+    console.send('/action add Ring @"Ake Lind"')
+    # "ake" is Ake exactly; Åke is only the fallback.
+    assert "ansvarig: Ake Lind" in console.text("/action add Mejla @ake")
+    console.send('/action add Ring @"Åsa Holm"')
+    console.send('/action add Ring @"Asa Björk" --ja')
+    reply = console.send("/action add Mejla @åsa")
+    assert "ansvarig: Åsa Holm" in reply.as_text()
+
+
+# -- confirmations ------------------------------------------------------------------------------
+
+
+def test_a_look_alike_new_person_is_asked_about(console_any: Transcript) -> None:
+    console_any.send('/action add Ring kommunen @"Helén Sundström Hetta"')
+    before = _workspace(console_any.engine)
+    question = console_any.send('/action add Skicka protokollet @"Helen Sundström Hetta" fredag')
+    assert not question.error
+    assert question.headline.startswith("Menade du Helén Sundström Hetta?")
+    assert _workspace(console_any.engine) == before  # nothing stored
+    use = _typed_command(question, "Använd Helén Sundström Hetta")
+    assert use == '/action add Skicka protokollet @"Helén Sundström Hetta" fredag'
+    new = _typed_command(question, "Lägg till ny person ”Helen Sundström Hetta”")
+    assert new == '/action add Skicka protokollet @"Helen Sundström Hetta" fredag --ja'
+
+    used = _press(console_any, question, "Använd Helén Sundström Hetta")
+    assert "ansvarig: Helén Sundström Hetta" in used.as_text()
+    created = _press(console_any, question, "Lägg till ny person ”Helen Sundström Hetta”")
+    assert "#3 Skicka protokollet — ansvarig: Helen Sundström Hetta" in created.as_text()
+    # Typing the shown command does the same as the button.
+    typed = console_any.send(new)
+    assert "#4 Skicka protokollet — ansvarig: Helen Sundström Hetta" in typed.as_text()
+    actions = _actions(console_any.engine)
+    assert [o["name"] for o in actions[2]["owners"]] == ["Helén Sundström Hetta"]
+    assert [o["name"] for o in actions[3]["owners"]] == ["Helen Sundström Hetta"]
+    assert actions[3]["text"] == "Skicka protokollet"  # the marker is never stored
+    assert actions[3]["due_date"] == actions[2]["due_date"]
+    people = [p["display_name"] for p in _workspace(console_any.engine)["people"]]
+    assert people.count("Helen Sundström Hetta") == 1  # the second run found the new one
+
+
+def test_a_series_name_typed_almost_right_is_asked_about(console_any: Transcript) -> None:
+    console_any.send(PLAN)
+    before = _workspace(console_any.engine)
+    for typo in ("KC möte", "kc-mote", "KC-mötet"):
+        question = console_any.send(f"/meeting new {typo} 2027-01-14")
+        assert not question.error
+        assert question.headline.startswith("Menade du KC-möte?"), question.as_text()
+    assert _workspace(console_any.engine) == before
+    use = _typed_command(question, "Använd KC-möte")
+    assert use == "/meeting new KC-möte 2027-01-14"
+    planned = _press(console_any, question, "Använd KC-möte")
+    assert planned.headline.startswith("Möte planerat: KC-möte tors 14 jan 2027 08:30–12:00")
+    new = console_any.send("/meeting new KC möte 2027-01-21 --ja")
+    assert new.headline.startswith("Möte planerat: KC möte tors 21 jan 2027")
+    names = sorted(s["name"] for s in _workspace(console_any.engine)["series"])
+    assert names == ["KC möte", "KC-möte"]
+    assert not console_any.send("/meeting new URR 2027-02-01").error  # unlike any: no question
+
+
+def test_a_meeting_started_hours_off_its_time_is_asked_about(console_any: Transcript) -> None:
+    console_any.send(PLAN)
+    before = _workspace(console_any.engine)
+    question = console_any.send("/meeting start")
+    assert not question.error
+    assert "Starta det ändå?" in question.headline
+    assert _typed_command(question, "Starta nu") == "/meeting start --ja"
+    assert _workspace(console_any.engine) == before
+    started = _press(console_any, question, "Starta nu")
+    assert started.headline.startswith("Mötet har börjat")
+    assert _workspace(console_any.engine)["meetings"][0]["status"] == "running"
+
+
+def test_a_meeting_started_on_time_just_starts(console: Transcript) -> None:
+    console.send(PLAN)
+    console.now = datetime(2026, 12, 10, 8, 20, tzinfo=NOW.tzinfo)
+    assert console.send("/meeting start").headline.startswith("Mötet har börjat")
+    console.send("/meeting end")
+    console.send("/meeting new KC-möte 2026-12-17 08:30-12:00")
+    console.now += timedelta(days=7, hours=3)  # 11:20 on the 17th: three hours late
+    late = console.send("/meeting start", lang="en")
+    assert "Start it anyway?" in late.headline
+    assert _typed_command(late, "Start now") == "/meeting start --yes"
+    assert console.send("/meeting start --yes", lang="en").headline.startswith("The meeting")
+
+
+# -- where a decision goes ----------------------------------------------------------------------
+
+
+def test_a_decision_without_a_running_meeting_says_where_it_went(console_any: Transcript) -> None:
+    console_any.send(PLAN)
+    loose = console_any.send("/decision add Kommunchefsgruppen beslutar att ses oftare")
+    assert "beslutet hör inte till något möte" in loose.as_text()
+    console_any.now = datetime(2026, 12, 10, 8, 30, tzinfo=NOW.tzinfo)
+    console_any.send("/meeting start")
+    console_any.send("/meeting end")
+    after = console_any.send("/decision add Kommunchefsgruppen beslutar att godkänna rapporten")
+    assert (
+        "Inget möte pågår: beslutet hör till dagens möte, KC-möte tors 10 dec 2026 08:30–12:00"
+        in after.as_text()
+    )
+    ws = _workspace(console_any.engine)
+    meeting_id = ws["meetings"][0]["id"]
+    assert [d["meeting_id"] for d in ws["decisions"]] == [None, meeting_id]
+
+
+# -- the history of an action -------------------------------------------------------------------
+
+
+def test_show_tells_the_whole_history(console_any: Transcript) -> None:
+    console_any.send('/action add Ring Anna @"Anna Berg" senast 2026-12-01')
+    console_any.now = NOW + timedelta(days=1, hours=2)
+    console_any.send("/action datum #1 2026-12-15", user="Lisa")
+    console_any.send('/action tilldela #1 @"Per Ek"')
+    console_any.now = NOW + timedelta(days=2)
+    console_any.send("/action ändra #1 Ring Anna om budgeten")
+    console_any.send("/action notera #1 Remissen är ute", user="Per Ek")
+    console_any.send("/action klar #1 Klart i tid")
+    shown = console_any.text("/action visa #1")
+    expected = [
+        "mån 23 nov 2026 09:00 Sekreterare: registrerade den (Anna Berg, senast tis 1 dec 2026)",
+        "tis 24 nov 2026 11:00 Lisa: ändrade slutdatum från senast tis 1 dec 2026 "
+        "till senast tis 15 dec 2026",
+        "tis 24 nov 2026 11:00 Sekreterare: ändrade ansvarig från Anna Berg till Per Ek",
+        "ons 25 nov 2026 09:00 Sekreterare: ändrade texten från ”Ring Anna” "
+        "till ”Ring Anna om budgeten”",
+        "ons 25 nov 2026 09:00 Per Ek: anteckning 2026-11-25: Remissen är ute",
+        "ons 25 nov 2026 09:00 Sekreterare: anteckning 2026-11-25: Klart i tid",
+        "ons 25 nov 2026 09:00 Sekreterare: markerade den klar",
+    ]
+    lines = [line.strip() for line in shown.splitlines()]
+    history = lines[lines.index("Historik:") + 1 :]
+    assert history == expected
+
+
+# -- the export shows what the replies said -----------------------------------------------------
+
+
+def test_the_export_matches_the_replies(console_any: Transcript) -> None:
+    console_any.now = datetime(2026, 12, 10, 8, 25, tzinfo=NOW.tzinfo)
+    replies = [
+        console_any.send(line)
+        for line in (
+            PLAN,
+            "/meeting start",
+            '/action add Ta fram underlag @"Helén Sundström Hetta" senast 2026-12-18',
+            "/action add Boka lokal @helen",
+            "/action add Mejla ut protokollet @Helen",
+            "/action klar #2 #3 Gjort",
+        )
+    ]
+    assert not any(r.error for r in replies), [r.as_text() for r in replies]
+    actions = _actions(console_any.engine)
+    for reply in replies[2:5]:
+        number = int(re.search(r"#(\d+)", reply.headline).group(1))  # type: ignore[union-attr]
+        action = actions[number]
+        assert f"#{number} {action['text']} — ansvarig: {action['owners'][0]['name']}" in (
+            reply.as_text()
+        )
+    assert actions[1]["due_date"] == "2026-12-18"
+    assert [actions[n]["status"] for n in (1, 2, 3)] == ["open", "done", "done"]
+    assert replies[5].headline == "Klara: #2, #3"
+    people = [p["display_name"] for p in _workspace(console_any.engine)["people"]]
+    assert sorted(people) == ["Helén Sundström Hetta", "Sekreterare"]
+
+
+def test_ids_as_people_write_them(console: Transcript) -> None:
+    for n in range(1, 5):
+        console.send(f"/action add Uppgift {n}")
+    assert console.send("/action klar # 1 och #2.").headline == "Klara: #1, #2"
+    assert console.send("/action klar #3#4 Klart.").headline == "Klara: #3, #4"
+    actions = _actions(console.engine)
+    assert actions[1]["notes"] == [] and actions[2]["notes"] == []
+    assert actions[4]["notes"][0]["text"] == "Klart."
