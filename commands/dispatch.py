@@ -14,6 +14,7 @@ from commands import agenda as _agenda  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
 from commands import minutes as _minutes  # noqa: F401
+from commands import participants as _participants  # noqa: F401
 from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
@@ -83,6 +84,12 @@ def route(ctx: Ctx) -> Reply:
     if not word or word.casefold() in ("help", "hjälp", "hjalp", "?"):
         return help_reply(ctx, command, rest.strip())
     sub = registry.find(command, word)
+    if sub is None and rest:
+        # Two-word subcommands such as "ta bort".
+        second, _, after = rest.strip().partition(" ")
+        sub = registry.find(command, f"{word} {second}")
+        if sub is not None:
+            rest = after
     if sub is None:
         close = registry.suggest(command, word)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
