@@ -353,3 +353,11 @@ def secretary(ctx: Ctx, text: str) -> Reply:
 def adjuster(ctx: Ctx, text: str) -> Reply:
     """Record who approves the minutes with the chair (justerare)."""
     return _record(ctx, text, role=None, function=repo.ADJUSTER, usage="rec_usage_function")
+
+
+@subcommand("meeting", "organizer", words=("organisatör", "organisator", "organiser"))
+def organizer(ctx: Ctx, text: str) -> Reply:
+    """Record the organizer (organisatör), who may approve the minutes."""
+    return _record(
+        ctx, text, role=ParticipantRole.ORGANIZER.value, function=None, usage="rec_usage"
+    )
