@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from commands import format as fmt
-from commands.channel import channel_series, next_meeting, running_meeting
+from commands.channel import channel_series, next_meeting, running_meeting, visibility
 from commands.context import Ctx
 from commands.errors import CommandError
 from commands.i18n import t
@@ -31,7 +31,9 @@ def _next_number(items: list[AgendaItem]) -> str:
 def _split_number(text: str) -> tuple[str | None, str]:
     """ "3.1 Ekonomi" → ("3.1", "Ekonomi"); a title without a leading number → (None, text)."""
     first, _, rest = text.strip().partition(" ")
-    if ITEM_NUMBER_RE.match(first) and rest.strip():
+    if ITEM_NUMBER_RE.match(first):
+        if not rest.strip():
+            raise CommandError("agenda_add_usage")
         return first.rstrip("."), rest.strip()
     return None, text
 
@@ -144,7 +146,7 @@ def _shift(current: dict[str, str], parent: tuple[int, ...], start: int, delta: 
             current[old] = _text((*parent, parts[depth] + delta, *parts[depth + 1 :]))
 
 
-def plan_move(numbers: list[str], src: str, dst: str) -> dict[str, str]:
+def plan_move(numbers: list[str], src: str, dst: str, *, close_gap: bool = True) -> dict[str, str]:
     """The renumbering that moves item ``src`` (with its sub-items) to number ``dst``.
 
     Within one level the others close up and make room, so "7 → 3" makes the old
@@ -159,7 +161,7 @@ def plan_move(numbers: list[str], src: str, dst: str) -> dict[str, str]:
     moving = [n for n in numbers if _under(n, src)]
     current = {n: n for n in numbers if n not in moving}
     same_level = src_t[:-1] == dst_t[:-1]
-    if same_level:
+    if same_level and close_gap:
         _shift(current, src_t[:-1], src_t[-1] + 1, -1)
     if dst in current.values():
         _shift(current, dst_t[:-1], dst_t[-1], +1)
@@ -168,11 +170,11 @@ def plan_move(numbers: list[str], src: str, dst: str) -> dict[str, str]:
     return {old: new for old, new in current.items() if old != new}
 
 
-def plan_remove(numbers: list[str], src: str) -> dict[str, str]:
+def plan_remove(numbers: list[str], src: str, *, close_gap: bool = True) -> dict[str, str]:
     """The renumbering that closes the gap an item (and its sub-items) leaves."""
     src_t = _parse(src)
     current = {n: n for n in numbers if not _under(n, src)}
-    if src_t is not None:
+    if src_t is not None and close_gap:
         _shift(current, src_t[:-1], src_t[-1] + 1, -1)
     return {old: new for old, new in current.items() if old != new}
 
@@ -194,6 +196,10 @@ def _edit_target(ctx: Ctx) -> tuple[Meeting | None, list[AgendaItem], str]:
         repo.pending_items(ctx.session, series_id=series[0].id),
         t(ctx.lang, "agenda_pending", series=series[0].name),
     )
+
+
+def _is_running(meeting: Meeting | None) -> bool:
+    return meeting is not None and meeting.status == MeetingStatus.RUNNING.value
 
 
 def _number_arg(token: str) -> str:
@@ -242,6 +248,7 @@ def edit(ctx: Ctx, text: str) -> Reply:
     return Reply(
         t(ctx.lang, "agenda_edited", item=fmt.item_text(item, ctx.lang), meeting=where),
         (Line(t(ctx.lang, "agenda_was", item=old)),),
+        visibility=visibility(ctx),
         lang=ctx.lang,
     )
 
@@ -257,13 +264,15 @@ def move(ctx: Ctx, text: str) -> Reply:
     if len(words) != 2:
         raise CommandError("agenda_move_usage")
     src, dst = _number_arg(words[0]), _number_arg(words[1])
-    _, items, where = _edit_target(ctx)
+    meeting, items, where = _edit_target(ctx)
+    running = _is_running(meeting)
     item = _find(items, src, where)
     if _under(dst, src):
         raise CommandError("agenda_move_into_itself", src=src, dst=dst)
     if src == dst:
         return Reply(t(ctx.lang, "agenda_move_same", number=src), lang=ctx.lang)
-    changes = plan_move([i.number for i in items], src, dst)
+    # While the meeting runs people refer to the numbers: only what must move moves.
+    changes = plan_move([i.number for i in items], src, dst, close_gap=not running)
     repo.renumber_items(
         ctx.session, items=items, numbers=changes, actor_id=ctx.caller_id, at=ctx.now
     )
@@ -272,6 +281,7 @@ def move(ctx: Ctx, text: str) -> Reply:
     return Reply(
         t(ctx.lang, "agenda_moved", old=src, number=item.number, title=item.title, meeting=where),
         tuple(lines),
+        visibility=visibility(ctx),
         lang=ctx.lang,
     )
 
@@ -287,7 +297,8 @@ def remove(ctx: Ctx, text: str) -> Reply:
     if len(words) != 1:
         raise CommandError("agenda_remove_usage")
     number = _number_arg(words[0])
-    _, items, where = _edit_target(ctx)
+    meeting, items, where = _edit_target(ctx)
+    running = _is_running(meeting)
     item = _find(items, number, where)
     gone = [i for i in items if _under(i.number, number)]
     ids = [i.id for i in gone]
@@ -298,7 +309,7 @@ def remove(ctx: Ctx, text: str) -> Reply:
     )
     if used:
         raise CommandError("agenda_remove_used", number=number)
-    changes = plan_remove([i.number for i in items], number)
+    changes = plan_remove([i.number for i in items], number, close_gap=not running)
     for i in gone:
         repo.remove_item(ctx.session, item=i, actor_id=ctx.caller_id, at=ctx.now)
     rest = [i for i in items if i not in gone]
@@ -310,10 +321,13 @@ def remove(ctx: Ctx, text: str) -> Reply:
         subs = ", ".join(i.number for i in gone if i is not item)
         lines.append(Line(t(ctx.lang, "agenda_removed_subitems", numbers=subs)))
     lines.extend(_renumber_lines(ctx, changes, number))
+    if running:
+        lines.append(Line(t(ctx.lang, "agenda_numbers_kept")))
     lines.extend(_agenda_after(ctx, rest))
     return Reply(
         t(ctx.lang, "agenda_removed", number=number, title=item.title, meeting=where),
         tuple(lines),
+        visibility=visibility(ctx),
         lang=ctx.lang,
     )
 

@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from sqlmodel import Session, select
 
 from commands.agenda import plan_move, plan_remove
+from commands.reply import Visibility
 from storage.db import transaction
 from storage.minutes_import.load import load_minutes
 from storage.minutes_import.parse import parse_minutes
@@ -138,6 +139,17 @@ def test_plan_move_and_remove() -> None:
     assert plan_move(numbers, "3.2", "9") == {"3.2": "9"}
     assert plan_remove(numbers, "3") == {"4": "3", "5": "4"}
     assert plan_remove(numbers, "3.1") == {"3.2": "3.1"}
+    # During a meeting nothing closes up; room is still made where an item goes.
+    assert plan_remove(numbers, "3", close_gap=False) == {}
+    assert plan_move(numbers, "5", "2", close_gap=False) == {
+        "5": "2",
+        "2": "3",
+        "3": "4",
+        "3.1": "4.1",
+        "3.2": "4.2",
+        "4": "5",
+    }
+    assert plan_move(numbers, "2", "6", close_gap=False) == {"2": "6"}
 
 
 def test_agenda_edit_and_remove(console: Transcript) -> None:
@@ -178,8 +190,14 @@ def test_an_item_with_actions_is_not_removed(console: Transcript) -> None:
     assert _agenda(console) == ["Dagordningen är tom."]
     with Session(console.engine) as session:
         assert len(list(session.exec(select(AgendaItem)))) == 8
-    # While the meeting runs, edits go to it: the reply says which meeting.
-    assert MEETING in console.text("/agenda ta bort 5")
+    # While the meeting runs, edits go to it, the whole channel sees them, and the other
+    # items keep the numbers people are using.
+    reply = console.send("/agenda ta bort 5")
+    assert reply.visibility is Visibility.CHANNEL
+    removed = reply.as_text()
+    assert removed.startswith(f"Punkt 5 DUA borttagen från {MEETING}")
+    assert "behåller sina nummer" in removed and "Omnumrerade" not in removed
+    assert "  6 Övriga frågor" in removed
 
 
 # -- items as the minutes show them ------------------------------------------------------------
