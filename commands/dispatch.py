@@ -101,7 +101,8 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     """List a command's subcommands, or explain one."""
     subs = registry.SUBCOMMANDS.get(command, [])
     if topic:
-        sub = registry.find(command, topic.split()[0])
+        words = topic.split()
+        sub = registry.find(command, words[0]) or registry.find(command, " ".join(words[:2]))
         if sub is not None:
             subs = [sub]
     lines = [Line(f"{sub.usage(ctx.lang)}\n    {sub.summary(ctx.lang)}") for sub in subs]
