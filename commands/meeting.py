@@ -188,7 +188,7 @@ def item(ctx: Ctx, text: str) -> Reply:
     number = number.rstrip(".")
     field_word, _, value = rest.strip().partition(" ")
     field = ITEM_FIELDS.get(field_word.casefold())
-    if field is not None:
+    if field is not None and (field_word[:1].islower() or _has_item(ctx, number)):
         return fill_item(ctx, number, field, value.strip())
     title, tokens = split_owners(rest)
     running = running_meeting(ctx)
@@ -255,6 +255,15 @@ ITEM_FIELDS = {
 }
 CLEAR_WORDS = frozenset({"rensa", "töm", "tom", "clear", "-"})
 MAX_ITEM_TEXT = 20_000
+
+
+def _has_item(ctx: Ctx, number: str) -> bool:
+    """Whether the meeting being filled in has this item ("punkt 3 Bilagor …" may be a title)."""
+    from commands.target import record_meeting
+
+    meeting, _ = record_meeting(ctx, "")
+    assert meeting.id is not None
+    return repo.find_item(ctx.session, meeting_id=meeting.id, number=number) is not None
 
 
 def fill_item(ctx: Ctx, number: str, field: str, value: str) -> Reply:

@@ -479,3 +479,11 @@ def test_imported_and_chat_made_headers_look_alike(console: Transcript) -> None:
 
     assert head("2026-12-10") == head(str(imported))
     assert "**Ordförande:** Magnus Haglund" in head("2026-12-10")
+
+
+def test_a_new_item_may_be_titled_like_a_field(console: Transcript) -> None:
+    _planned(console)
+    added = console.text("/meeting punkt 7 Anteckningar från verksamhetsdagarna")
+    assert added.startswith("Punkt 7 Anteckningar från verksamhetsdagarna tillagd")
+    filled = console.text("/meeting punkt 7 Anteckning Se bilaga.")
+    assert filled.startswith("Anteckning för punkt 7 Anteckningar från verksamhetsdagarna sparad")
