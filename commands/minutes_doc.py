@@ -447,6 +447,7 @@ def to_docx(doc: MinutesDoc) -> bytes:
 
 def _page_and_language(word: Any, doc: MinutesDoc) -> None:
     """A4 portrait with 2.5 cm margins, Swedish proofing language, our author, not the library's."""
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Twips
@@ -470,13 +471,14 @@ def _page_and_language(word: Any, doc: MinutesDoc) -> None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
     _set_lang(rpr)
-    # Styles of the template carry their own language (en-US); Word would proofread
-    # headings in English otherwise.
+    # Every paragraph and character style says Swedish too, so a style copied into another
+    # document keeps its proofing language.
     for style in word.styles:
-        element = style.element
-        style_rpr = element.find(qn("w:rPr"))
-        if style_rpr is not None and style_rpr.find(qn("w:lang")) is not None:
-            _set_lang(style_rpr)
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            _set_lang(style.element.get_or_add_rPr())
+    theme_lang = word.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
     props = word.core_properties
     props.author = doc.author
     props.last_modified_by = doc.author

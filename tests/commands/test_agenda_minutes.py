@@ -446,10 +446,11 @@ def test_word_minutes_are_a4_swedish_and_written_by_the_secretary(console: Trans
     defaults = word.styles.element.find(qn("w:docDefaults"))
     lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
     assert lang.get(qn("w:val")) == "sv-SE"
-    for style in word.styles:
-        rpr = style.element.find(qn("w:rPr"))
-        found = rpr.find(qn("w:lang")) if rpr is not None else None
-        assert found is None or found.get(qn("w:val")) == "sv-SE", style.name
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet"):
+        rpr = word.styles[name].element.find(qn("w:rPr"))
+        assert rpr.find(qn("w:lang")).get(qn("w:val")) == "sv-SE", name
+    theme = word.settings.element.find(qn("w:themeFontLang"))
+    assert theme.get(qn("w:val")) == "sv-SE"
 
 
 # -- imported and chat-made minutes look alike ----------------------------------------------------
