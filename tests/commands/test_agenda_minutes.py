@@ -20,7 +20,7 @@ from commands.reply import Visibility
 from storage.db import transaction
 from storage.minutes_import.load import load_minutes
 from storage.minutes_import.parse import parse_minutes
-from storage.models import AgendaItem, AuditEvent, MeetingParticipant
+from storage.models import AgendaItem, AuditEvent, MeetingParticipant, Person
 from storage.workspaces import get_or_create_workspace
 from tests.conftest import NOW, STOCKHOLM, Transcript
 
@@ -488,3 +488,25 @@ def test_a_new_item_may_be_titled_like_a_field(console: Transcript) -> None:
     assert added.startswith("Punkt 7 Anteckningar från verksamhetsdagarna tillagd")
     filled = console.text("/meeting punkt 7 Anteckning Se bilaga.")
     assert filled.startswith("Anteckning för punkt 7 Anteckningar från verksamhetsdagarna sparad")
+
+
+def test_every_change_to_the_record_is_audited_with_who(console: Transcript) -> None:
+    _planned(console)
+    _ok(
+        console,
+        '/meeting beslutande @"Anna Berg" (Vännäs)',
+        "/meeting punkt 3.1 anteckning Klart.",
+        "/agenda ta bort 5",
+        user="Lisa",
+    )
+    events = [e for e in _audit(console) if e.actor_id is not None]
+    with Session(console.engine) as session:
+        lisa = session.exec(select(Person).where(Person.display_name == "Lisa")).one()
+    participants = [e for e in events if e.op == "participants"]
+    assert participants[-1].actor_id == lisa.id and participants[-1].before == {"participants": []}
+    assert participants[-1].after is not None
+    assert participants[-1].after["participants"][0]["municipality"] == "Vännäs"
+    edits = [e for e in events if e.entity == "item" and e.op == "edit"]
+    assert edits[-1].actor_id == lisa.id and edits[-1].after is not None
+    assert edits[-1].after["notes"] == "Klart."
+    assert any(e.op == "delete" and e.actor_id == lisa.id for e in events)
