@@ -14,6 +14,7 @@ from commands import agenda as _agenda  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
 from commands import minutes as _minutes  # noqa: F401
+from commands import participants as _participants  # noqa: F401
 from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
@@ -85,6 +86,12 @@ def route(ctx: Ctx) -> Reply:
     if not word or word.casefold() in ("help", "hjälp", "hjalp", "?"):
         return help_reply(ctx, command, rest.strip())
     sub = registry.find(command, word)
+    if sub is None and rest:
+        # Two-word subcommands such as "ta bort".
+        second, _, after = rest.strip().partition(" ")
+        sub = registry.find(command, f"{word} {second}")
+        if sub is not None:
+            rest = after
     if sub is None:
         close = registry.suggest(command, word)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
@@ -96,7 +103,8 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     """List a command's subcommands, or explain one."""
     subs = registry.SUBCOMMANDS.get(command, [])
     if topic:
-        sub = registry.find(command, topic.split()[0])
+        words = topic.split()
+        sub = registry.find(command, words[0]) or registry.find(command, " ".join(words[:2]))
         if sub is not None:
             subs = [sub]
     lines = [Line(f"{sub.usage(ctx.lang)}\n    {sub.summary(ctx.lang)}") for sub in subs]

@@ -165,6 +165,8 @@ def agenda_lines(session: Session, meeting_id: int, lang: str) -> list[Line]:
     for item in meeting_repo.items_of(session, meeting_id=meeting_id):
         text = item_text(item, lang)
         if item.description:
-            text += f"\n    {item.description}"
+            # One indented line a paragraph, so a long description stays under its item.
+            paragraphs = [p.strip() for p in item.description.split("\n") if p.strip()]
+            text += "".join(f"\n    {p}" for p in paragraphs)
         lines.append(Line(text))
     return lines

@@ -278,6 +278,10 @@ def item(ctx: Ctx, text: str) -> Reply:
     if not ITEM_NUMBER_RE.match(number):
         raise CommandError("item_bad_number", number=number[:20])
     number = number.rstrip(".")
+    field_word, _, value = rest.strip().partition(" ")
+    field = ITEM_FIELDS.get(field_word.casefold())
+    if field is not None and (field_word[:1].islower() or _has_item(ctx, number)):
+        return fill_item(ctx, number, field, value.strip())
     title, tokens = split_owners(rest)
     running = running_meeting(ctx)
     meeting = running or next_meeting(ctx)
@@ -318,6 +322,103 @@ def item(ctx: Ctx, text: str) -> Reply:
     return Reply(
         t(ctx.lang, "item_current", number=existing.number, title=existing.title),
         visibility=Visibility.CHANNEL,
+        lang=ctx.lang,
+    )
+
+
+ITEM_FIELDS = {
+    "beskrivning": "description",
+    "ärendebeskrivning": "description",
+    "arendebeskrivning": "description",
+    "description": "description",
+    "anteckning": "notes",
+    "anteckningar": "notes",
+    "note": "notes",
+    "notes": "notes",
+    "bilaga": "attachments",
+    "bilagor": "attachments",
+    "attachment": "attachments",
+    "attachments": "attachments",
+    "rubrik": "title",
+    "title": "title",
+    "föredragande": "presenter",
+    "foredragande": "presenter",
+    "presenter": "presenter",
+}
+CLEAR_WORDS = frozenset({"rensa", "töm", "tom", "clear", "-"})
+MAX_ITEM_TEXT = 20_000
+
+
+def _has_item(ctx: Ctx, number: str) -> bool:
+    """Whether the meeting being filled in has this item ("punkt 3 Bilagor …" may be a title)."""
+    from commands.target import record_meeting
+
+    meeting, _ = record_meeting(ctx, "")
+    assert meeting.id is not None
+    return repo.find_item(ctx.session, meeting_id=meeting.id, number=number) is not None
+
+
+def fill_item(ctx: Ctx, number: str, field: str, value: str) -> Reply:
+    """Fill in an item as the minutes show it: description, notes, attachments, heading, presenter.
+
+    Descriptions and notes grow by a paragraph each time; attachments by a name or
+    link; ``rensa`` empties the field. Works on the meeting being filled in (see
+    commands.target), never moves the current item.
+    """
+    from commands.target import record_meeting, refuse_if_locked
+
+    meeting, _ = record_meeting(ctx, "")
+    assert meeting.id is not None
+    where = title_of(ctx, meeting)
+    refuse_if_locked(meeting, where)
+    if not value:
+        raise CommandError(f"item_{field}_usage", number=number)
+    target = repo.find_item(ctx.session, meeting_id=meeting.id, number=number)
+    if target is None:
+        raise CommandError("agenda_no_such_item", number=number, meeting=where)
+    clear = value.casefold() in CLEAR_WORDS
+    changes: dict[str, object]
+    if field in ("description", "notes"):
+        old = getattr(target, field) or ""
+        text = "" if clear else "\n\n".join(p for p in (old, value) if p)
+        if len(text) > MAX_ITEM_TEXT:
+            raise CommandError("too_long", max=MAX_ITEM_TEXT)
+        changes = {field: text or None}
+    elif field == "attachments":
+        if len(value) > 500:
+            raise CommandError("too_long", max=500)
+        changes = {"attachments": [] if clear else [*target.attachments, value]}
+    elif field == "title":
+        if clear or len(value) > 500:
+            raise CommandError("item_title_usage", number=number)
+        changes = {"title": value}
+    else:
+        if clear:
+            changes = {"presenter_id": None, "presenter_name": None}
+        else:
+            name, tokens = split_owners(value)
+            presenters = resolve_all(ctx, tokens)
+            # A guest presenter is often written out with their role, as in the minutes.
+            label = ", ".join(p.display_name for p in presenters)
+            if name:
+                label = f"{label}, {name}" if label else name
+            if len(label) > 200:
+                raise CommandError("too_long", max=200)
+            changes = {
+                "presenter_id": presenters[0].id if presenters else None,
+                "presenter_name": label,
+            }
+    repo.edit_item(ctx.session, item=target, actor_id=ctx.caller_id, at=ctx.now, changes=changes)
+    key = f"item_{field}_{'cleared' if clear else 'saved'}"
+    lines: list[Line] = []
+    if not clear:
+        if field == "attachments":
+            lines = [Line(a) for a in target.attachments]
+        elif field in ("description", "notes"):
+            lines = [Line(p) for p in str(getattr(target, field)).split("\n\n") if p.strip()]
+    return Reply(
+        t(ctx.lang, key, number=target.number, title=target.title, meeting=where),
+        tuple(lines),
         lang=ctx.lang,
     )
 
@@ -389,7 +490,12 @@ def _describe(ctx: Ctx, meeting: Meeting, headline: str) -> Reply:
         ctx.lang,
         "status_meeting_cancelled" if meeting.status == "cancelled" else f"status_{meeting.status}",
     )
-    lines = [Line(f"{t(ctx.lang, 'agenda')} ({status})", heading=True)]
+    from commands.participants import header_lines
+
+    lines = header_lines(ctx, meeting)
+    if lines:
+        lines.insert(0, Line(t(ctx.lang, "rec_header_short"), heading=True))
+    lines.append(Line(f"{t(ctx.lang, 'agenda')} ({status})", heading=True))
     agenda = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang)
     lines.extend(agenda or [Line(t(ctx.lang, "agenda_empty"))])
     if meeting.status != MeetingStatus.PLANNED.value:

@@ -35,6 +35,7 @@ from storage.models import (
     ParticipantRole,
     Person,
 )
+from storage.participants import ADJUSTER, CHAIR, functions_in
 
 DEFAULT_PUBLIC_URL = "http://localhost:3000"
 REVOKE_WORDS = frozenset({"revoke", "återkalla", "aterkalla", "stäng", "stang", "off", "av"})
@@ -138,7 +139,7 @@ def minutes(ctx: Ctx, text: str) -> Reply:
 
 
 def may_approve(ctx: Ctx, meeting: Meeting) -> bool:
-    """The organizer (who created the meeting, or marked Organisatör) or the chair."""
+    """The organizer (who created the meeting, or marked Organisatör), the chair or a justerare."""
     assert meeting.id is not None
     created = ctx.session.exec(
         select(AuditEvent.actor_id).where(
@@ -158,10 +159,9 @@ def may_approve(ctx: Ctx, meeting: Meeting) -> bool:
     for part, person in ctx.session.exec(stmt):
         if person.id != ctx.caller_id and name_key(person.display_name) != me:
             continue
-        title = (part.title or "").casefold()
         if part.role == ParticipantRole.ORGANIZER.value:
             return True
-        if "ordförande" in title and "vice" not in title:
+        if functions_in(part.title) & {CHAIR, ADJUSTER}:
             return True
     return False
 
@@ -194,8 +194,12 @@ def approve(ctx: Ctx, text: str) -> Reply:
         meeting_repo.set_current_item(
             ctx.session, meeting=meeting, item_id=None, actor_id=ctx.caller_id, at=ctx.now
         )
+    when = ctx.now.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
     return Reply(
-        t(ctx.lang, "min_approved", title=title), visibility=Visibility.CHANNEL, lang=ctx.lang
+        t(ctx.lang, "min_approved", title=title),
+        (Line(t(ctx.lang, "rec_approved_by", name=ctx.caller.display_name, when=when)),),
+        visibility=Visibility.CHANNEL,
+        lang=ctx.lang,
     )
 
 

@@ -12,6 +12,8 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -20,6 +22,7 @@ from commands.context import zone
 from storage import actions as action_repo
 from storage import decisions as decision_repo
 from storage import meetings as meeting_repo
+from storage import participants
 from storage.models import (
     Action,
     ActionStatus,
@@ -31,6 +34,7 @@ from storage.models import (
     MeetingStatus,
     ParticipantRole,
     Person,
+    Workspace,
 )
 
 NOT_GIVEN = "Ej angivet"
@@ -39,9 +43,18 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 _ROLE_HEADINGS = (
     (ParticipantRole.VOTING.value, "Beslutande"),
+    (ParticipantRole.SUBSTITUTE.value, "Ersättare"),
     (ParticipantRole.OTHER.value, "Övriga närvarande"),
     (ParticipantRole.ABSENT.value, "Anmäld frånvaro"),
 )
+_FUNCTION_HEADINGS = (
+    (participants.CHAIR, "Ordförande"),
+    (participants.VICE_CHAIR, "Vice ordförande"),
+    (participants.SECRETARY, "Sekreterare"),
+    (participants.ADJUSTER, "Justerare"),
+)
+LANGUAGE = "sv-SE"
+DEFAULT_AUTHOR = "Mötesbot"
 
 
 @dataclass
@@ -104,6 +117,12 @@ class MinutesDoc:
     roles: list[tuple[str, list[str]]]
     participants: list[str]
     items: list[ItemSection]
+    functions: list[tuple[str, list[str]]] = field(default_factory=list)
+    approved_by: str | None = None
+    approved_at: str | None = None
+    author: str = DEFAULT_AUTHOR
+    created: datetime | None = None
+    modified: datetime | None = None
 
     def filename(self, ext: str) -> str:
         """ "minnesanteckningar-kc-mote-2017-05-10.md"."""
@@ -248,6 +267,22 @@ def build(
             )
         )
     roles, others = _participants(session, meeting_id)
+    functions = []
+    for function, heading in _FUNCTION_HEADINGS:
+        who = participants.holders(session, meeting_id=meeting_id, function=function)
+        if who:
+            functions.append((heading, [p.display_name for p in who]))
+    approver = session.get(Person, meeting.approved_by_id) if meeting.approved_by_id else None
+    workspace = session.get(Workspace, meeting.workspace_id)
+    secretaries = participants.holders(
+        session, meeting_id=meeting_id, function=participants.SECRETARY
+    )
+    # The record's author is the secretary who keeps it, else the organisation.
+    author = (
+        secretaries[0].display_name
+        if secretaries
+        else (workspace.name if workspace and workspace.name else DEFAULT_AUTHOR)
+    )
     status = {
         MeetingStatus.APPROVED.value: "justerat",
         MeetingStatus.CANCELLED.value: "inställt",
@@ -263,6 +298,16 @@ def build(
         roles=roles,
         participants=others,
         items=sections,
+        functions=functions,
+        approved_by=approver.display_name if approver else None,
+        approved_at=(
+            meeting.approved_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+            if meeting.approved_at is not None and meeting.status == MeetingStatus.APPROVED.value
+            else None
+        ),
+        author=author,
+        created=meeting.starts_at,
+        modified=meeting.approved_at or meeting.ends_at or meeting.starts_at,
     )
 
 
@@ -278,7 +323,15 @@ def to_markdown(doc: MinutesDoc) -> str:
     if doc.place:
         out.append(f"**Plats:** {doc.place}  ")
     out.append(f"**Status:** {doc.status}")
+    if doc.approved_by:
+        out[-1] += "  "
+        out.append(f"**Justerat av:** {doc.approved_by}, {doc.approved_at}")
     out.append("")
+    for heading, names in doc.functions:
+        out.append(f"**{heading}:** {', '.join(names)}  ")
+    if doc.functions:
+        out[-1] = out[-1].rstrip()
+        out.append("")
     for heading, names in doc.roles:
         out.append(f"**{heading}:**")
         out.append("")
@@ -327,6 +380,7 @@ def to_docx(doc: MinutesDoc) -> bytes:
     from docx import Document
 
     word = Document()
+    _page_and_language(word, doc)
     word.add_heading(f"{doc.title} – minnesanteckningar", level=0)
     facts = word.add_paragraph()
     for label, value in (
@@ -334,6 +388,8 @@ def to_docx(doc: MinutesDoc) -> bytes:
         ("Tid", doc.span),
         ("Plats", doc.place),
         ("Status", doc.status),
+        ("Justerat av", f"{doc.approved_by}, {doc.approved_at}" if doc.approved_by else None),
+        *((heading, ", ".join(names)) for heading, names in doc.functions),
     ):
         if value:
             facts.add_run(f"{label}: ").bold = True
@@ -387,3 +443,63 @@ def to_docx(doc: MinutesDoc) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _page_and_language(word: Any, doc: MinutesDoc) -> None:
+    """A4 portrait with 2.5 cm margins, Swedish proofing language, our author, not the library's."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Twips
+
+    for section in word.sections:
+        # A4 exactly as Word stores it (11906 × 16838 twips = 210 × 297 mm).
+        section.page_width, section.page_height = Twips(11906), Twips(16838)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.5))
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    _set_lang(rpr)
+    # Every paragraph and character style says Swedish too, so a style copied into another
+    # document keeps its proofing language.
+    for style in word.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            _set_lang(style.element.get_or_add_rPr())
+    theme_lang = word.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:val"), LANGUAGE)
+    props = word.core_properties
+    props.author = doc.author
+    props.last_modified_by = doc.author
+    props.title = f"{doc.title} – minnesanteckningar {doc.day}"
+    props.subject = "Minnesanteckningar"
+    props.language = LANGUAGE
+    props.keywords = doc.series or ""
+    props.comments = ""
+    props.revision = 1
+    if doc.created is not None:
+        props.created = doc.created.astimezone(UTC).replace(tzinfo=None)
+    if doc.modified is not None:
+        props.modified = doc.modified.astimezone(UTC).replace(tzinfo=None)
+
+
+def _set_lang(rpr: Any) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), LANGUAGE)

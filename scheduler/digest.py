@@ -32,6 +32,7 @@ from storage import meetings as meeting_repo
 from storage.models import (
     Action,
     ActionStatus,
+    Decision,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -133,8 +134,19 @@ def digest_reply(
         decisions = decision_repo.list_decisions(
             session, workspace_id=meeting.workspace_id, meeting_id=previous.id, limit=1000
         )
+        newer = decision_repo.superseded_by(
+            session, decision_ids=[d.id for d in decisions if d.id is not None]
+        )
+        older = decision_repo.numbers_by_id(
+            session, ids=[d.supersedes_id for d in decisions if d.supersedes_id is not None]
+        )
         lines.extend(
-            [Line(fmt.decision_text(d, lang)) for d in decisions]
+            [
+                Line(
+                    _decision_line(d, newer.get(d.id or -1), older.get(d.supersedes_id or -1), lang)
+                )
+                for d in decisions
+            ]
             or [Line(t(lang, "digest_no_decisions"))]
         )
     others = [a for a in _open_due_before(session, meeting, start.date()) if a.id not in listed]
@@ -142,6 +154,16 @@ def digest_reply(
         lines.append(Line(t(lang, "digest_other_due"), heading=True))
         lines.extend(_action_lines(session, others, lang, today, meeting.starts_at))
     return Reply(headline, tuple(lines), visibility=Visibility.CHANNEL, lang=lang)
+
+
+def _decision_line(decision: Decision, newer: Decision | None, older: int | None, lang: str) -> str:
+    """ "B2 … — ersatt av B6" / "B6 … — ersätter B2", as the minutes mark corrections."""
+    text = fmt.decision_text(decision, lang)
+    if older is not None:
+        text += f"{fmt.DASH}{t(lang, 'min_supersedes', number=older)}"
+    if newer is not None:
+        text += f"{fmt.DASH}{t(lang, 'digest_superseded', number=newer.number)}"
+    return text
 
 
 def _open_due_before(session: Session, meeting: Meeting, day: date) -> list[Action]:

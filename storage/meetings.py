@@ -299,3 +299,83 @@ def set_current_item(
         at=at,
         after={"current_item_id": item_id},
     )
+
+
+def edit_item(
+    session: Session,
+    /,
+    *,
+    item: AgendaItem,
+    actor_id: int | None,
+    at: datetime,
+    changes: dict[str, object],
+    op: str = "edit",
+) -> AgendaItem:
+    """Change an item's fields (title, presenter, description, notes, attachments), audited."""
+    before = audit.snapshot(item)
+    for name, value in changes.items():
+        setattr(item, name, value)
+    if "number" in changes:
+        item.sort_key = item_sort_key(item.number)
+    session.add(item)
+    session.flush()
+    assert item.id is not None
+    audit.record(
+        session,
+        workspace_id=item.workspace_id,
+        actor_id=actor_id,
+        entity="item",
+        entity_id=item.id,
+        op=op,
+        at=at,
+        before=before,
+        after=audit.snapshot(item),
+    )
+    return item
+
+
+def renumber_items(
+    session: Session,
+    /,
+    *,
+    items: list[AgendaItem],
+    numbers: dict[str, str],
+    actor_id: int | None,
+    at: datetime,
+) -> None:
+    """Give items new numbers (old number → new), each change audited."""
+    for item in items:
+        new = numbers.get(item.number)
+        if new is not None and new != item.number:
+            edit_item(
+                session, item=item, actor_id=actor_id, at=at, op="renumber", changes={"number": new}
+            )
+
+
+def remove_item(
+    session: Session,
+    /,
+    *,
+    item: AgendaItem,
+    actor_id: int | None,
+    at: datetime,
+) -> None:
+    """Delete an agenda item (one with no actions or decisions), audited."""
+    assert item.id is not None
+    if item.meeting_id is not None:
+        meeting = session.get(Meeting, item.meeting_id)
+        if meeting is not None and meeting.current_item_id == item.id:
+            set_current_item(session, meeting=meeting, item_id=None, actor_id=actor_id, at=at)
+    before = audit.snapshot(item)
+    session.delete(item)
+    session.flush()
+    audit.record(
+        session,
+        workspace_id=item.workspace_id,
+        actor_id=actor_id,
+        entity="item",
+        entity_id=item.id,
+        op="delete",
+        at=at,
+        before=before,
+    )

@@ -162,6 +162,7 @@ class ParticipantRole(StrEnum):
     ORGANIZER = "organisator"
     OTHER = "ovriga"
     ABSENT = "franvaro"
+    SUBSTITUTE = "ersattare"
 
 
 class MeetingParticipant(SQLModel, table=True):

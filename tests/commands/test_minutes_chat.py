@@ -119,7 +119,7 @@ def test_the_console_saves_the_files(sqlite_engine: Engine, tmp_path: Path) -> N
 def test_only_organizer_or_chair_approves_and_it_locks(console: Transcript) -> None:
     _held_meeting(console)
     refused = console.send("/meeting justera", user="Per")
-    assert refused.error and "organisatör eller ordförande" in refused.headline
+    assert refused.error and "organisatör, ordförande eller justerare" in refused.headline
     assert "justerat" in console.text("/meeting justera")
     with Session(console.engine) as session:
         approved = session.exec(

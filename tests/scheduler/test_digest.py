@@ -184,3 +184,17 @@ def test_meeting_end_posts_the_summary_by_item(console: Transcript) -> None:
     assert "3.1 Ekonomi" in text
     assert "B1 Kommunchefsgruppen beslutar att godkänna budgeten" in text
     assert "#1 Budget — ansvarig: Lisa Berg — senast lör 5 dec 2026" in text
+
+
+def test_digest_marks_superseded_decisions(console: Transcript) -> None:
+    build_kc(console)
+    send(
+        console,
+        "2026-11-25 10:00",
+        "/decision rätta B1 Kommunchefsgruppen godkänner rapporten med ändringar",
+    )
+    runner = Runner(console.engine)
+    runner.tick("2026-12-08 09:00")
+    text = _posts(runner)[0]
+    assert "B1 Kommunchefsgruppen godkänner rapporten — ersatt av B2" in text
+    assert "B2 Kommunchefsgruppen godkänner rapporten med ändringar — ersätter B1" in text

@@ -28,7 +28,15 @@ def _fill(console: Transcript) -> None:
         '/action add Boka lokal @"Lisa Andersson Lindberg"',
         "/action klar #2",
         "/decision add Kommunchefsgruppen godkänner rapporten",
+        "/meeting punkt 3.1 beskrivning Vi går igenom det ekonomiska läget.",
+        "/meeting punkt 3.1 anteckning Kostnaderna uppgår till 357 700 kr.",
+        "/meeting punkt 3.1 bilaga Budget uppföljning.pdf",
+        '/meeting beslutande @"Magnus Haglund" (Örnsköldsviks kommun, ordförande) @Anna (Vännäs)',
+        '/meeting ersättare @"Eva Ek" (Nordmalings kommun)',
+        "/meeting sekreterare @Lisa",
+        "/meeting justerare @Anna",
         "/meeting end",
+        "/meeting justera",
         "/meeting new KC-möte 2027-01-14",
         "/agenda add Uppföljning",
     ]:
@@ -50,6 +58,26 @@ def test_round_trip_loses_nothing(console_any: Transcript, tmp_path: object, db_
         counts = backup.restore_data(session, first)
     assert counts["actions"] == 2 and counts["decisions"] == 1 and counts["meetings"] == 2
     assert _export(target) == first
+    # Everything the chat filled in is in the export.
+    ws = first["workspaces"][0]
+    people = {p["id"]: p["display_name"] for p in ws["people"]}
+    held = ws["meetings"][0]
+    item = next(i for i in held["items"] if i["number"] == "3.1")
+    assert item["description"] == "Vi går igenom det ekonomiska läget."
+    assert item["notes"] == "Kostnaderna uppgår till 357 700 kr."
+    assert item["attachments"] == ["Budget uppföljning.pdf"]
+    roles = {
+        (people[p["person_id"]], p["role"], p["municipality"], p["title"])
+        for p in held["participants"]
+    }
+    assert roles == {
+        ("Magnus Haglund", "beslutande", "Örnsköldsviks kommun", "ordförande"),
+        ("Anna Berg", "beslutande", "Vännäs", "justerare"),
+        ("Eva Ek", "ersattare", "Nordmalings kommun", None),
+        ("Lisa Andersson Lindberg", "ovriga", None, "sekreterare"),
+    }
+    assert held["status"] == "approved" and people[held["approved_by_id"]] == "Sekreterare"
+    assert held["approved_at"] is not None
     # The restored register keeps working: the next action gets the next number.
     restored = Transcript(target)
     assert restored.send("/action add Nästa").headline == "Åtgärd #3 registrerad"
