@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commands import format as fmt
+from commands.assignment_text import get_u, is_u, take_assignment_ref
 from commands.channel import (
     date_error,
     next_meeting_date,
@@ -18,6 +19,7 @@ from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
 from storage import actions as repo
+from storage.assignments import link_action
 from storage import people
 from storage.models import Action, ActionStatus, Meeting, MeetingStatus
 
@@ -33,6 +35,8 @@ def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibilit
 
 def _action_arg(ctx: Ctx, sub: str, text: str) -> tuple[Action, str]:
     token, _, rest = text.partition(" ")
+    if is_u(token):
+        raise CommandError("upd_not_an_action", token=token.lstrip("#").upper(), sub=sub)
     number = parse_number(token) if token else None
     if number is None:
         raise CommandError("action_need_id", sub=sub)
@@ -61,6 +65,8 @@ def _locked(ctx: Ctx, action: Action) -> bool:
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Log an action under the running meeting and its current item."""
+    text, u_number = take_assignment_ref(text)
+    assignment = get_u(ctx, u_number) if u_number is not None else None
     rest, tokens = split_owners(text)
     try:
         body, due = extract_due(rest, today=ctx.today, next_meeting=next_meeting_date(ctx))
@@ -89,6 +95,10 @@ def add(ctx: Ctx, text: str) -> Reply:
         item_id=meeting.current_item_id if meeting else None,
         source_ref=None,
     )
+    if assignment is not None:
+        link_action(
+            ctx.session, assignment=assignment, action=action, actor_id=ctx.caller_id, at=ctx.now
+        )
     # The running meeting found above already says where the confirmation goes.
     vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
     return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
