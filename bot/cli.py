@@ -192,7 +192,12 @@ def import_(
     try:
         if plan:
             failures = plan_cli.run_plan_import(
-                engine, files, dry_run=dry_run, workspace=workspace, at=settings.now(), out=Console()
+                engine,
+                files,
+                dry_run=dry_run,
+                workspace=workspace,
+                at=settings.now(),
+                out=Console(),
             )
         else:
             failures = minutes_cli.run_import(

@@ -19,8 +19,8 @@ from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
 from storage import actions as repo
-from storage.assignments import link_action
 from storage import people
+from storage.assignments import link_action
 from storage.models import Action, ActionStatus, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
@@ -101,7 +101,10 @@ def add(ctx: Ctx, text: str) -> Reply:
         )
     # The running meeting found above already says where the confirmation goes.
     vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
-    return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
+    headline = t(ctx.lang, "action_added", number=action.number)
+    if assignment is not None:
+        headline += " " + t(ctx.lang, "upd_action_in", number=assignment.number)
+    return _one(ctx, action, headline, vis=vis)
 
 
 @subcommand(

@@ -159,9 +159,9 @@ def reachable(person: Person | None, workspace: Workspace) -> bool:
     return workspace.platform == CONSOLE or person.platform_user_id is not None
 
 
-def upcoming(session: Session, *, workspace_id: int, series_id: int | None, now: datetime) -> (
-    FollowUpView | None
-):
+def upcoming(
+    session: Session, *, workspace_id: int, series_id: int | None, now: datetime
+) -> FollowUpView | None:
     """The next follow-up that has not started (of one series, or any), else the latest."""
     views = []
     for followup in repo.followups_in(session, workspace_id=workspace_id):
@@ -190,9 +190,7 @@ def report_buttons(assignment: Assignment, lang: str) -> tuple[Button, ...]:
     )
 
 
-def request_reply(
-    view: FollowUpView, dues: list[PartyDue], lang: str, *, reminder: bool
-) -> Reply:
+def request_reply(view: FollowUpView, dues: list[PartyDue], lang: str, *, reminder: bool) -> Reply:
     """The DM asking a contact person for the year's report on their groups' assignments."""
     title = fmt.meeting_title(view.meeting, view.series, lang, view.tz)
     key = "upd_reminder_headline" if reminder else "upd_request_headline"
@@ -281,6 +279,7 @@ def set_meeting(ctx: Ctx, words: list[str]) -> Reply:
     series = _series(ctx, " ".join(words[:-used]).strip('"“”'))
     assert series.id is not None
     tz = zone(series.timezone)
+
     def on_day() -> Meeting | None:
         return next(
             (
@@ -499,7 +498,5 @@ def digest_lines(session: Session, meeting: Meeting, lang: str, now: datetime) -
             if assignment.id in seen:
                 continue
             seen.add(assignment.id or 0)
-            lines.append(
-                Line(f"U{assignment.number} {short(assignment.text)} — {due.party.name}")
-            )
+            lines.append(Line(f"U{assignment.number} {short(assignment.text)} — {due.party.name}"))
     return lines

@@ -139,7 +139,11 @@ def resolve_party(ctx: Ctx, token: OwnerToken) -> ResponsibleParty:
         raise CommandError("upd_party_is_person", name=token.label or token.value)
     if token.kind == "quoted":
         party, _ = repo.get_or_create_party(
-            ctx.session, workspace_id=ctx.ws_id, name=token.value, at=ctx.now, actor_id=ctx.caller_id
+            ctx.session,
+            workspace_id=ctx.ws_id,
+            name=token.value,
+            at=ctx.now,
+            actor_id=ctx.caller_id,
         )
         return party
     found = repo.match_party(ctx.session, workspace_id=ctx.ws_id, query=token.value)

@@ -102,7 +102,14 @@ def build(session: Session, view: FollowUpView) -> FollowUpDoc:
             if e.kind != ReportKind.REPORT.value:
                 continue
             who = names.get(e.party_id) if e.party_id else None
-            bits = [b for b in (who, f"föreslår {_PROPOSED.get(e.status, e.status)}" if e.status else None) if b]
+            bits = [
+                b
+                for b in (
+                    who,
+                    f"föreslår {_PROPOSED.get(e.status, e.status)}" if e.status else None,
+                )
+                if b
+            ]
             prefix = e.report_date.isoformat() + (f" ({', '.join(bits)})" if bits else "")
             reports.append(f"{prefix}: {e.text}")
         verdicts = [e for e in entries if e.kind == ReportKind.VERDICT.value]
@@ -157,7 +164,9 @@ def to_markdown(doc: FollowUpDoc) -> str:
         out.append("")
         if group.contact:
             out.extend([f"Kontaktperson: {group.contact}", ""])
-        out.append(f"| Uppdrag | Avrapportering under året | Kommunchefsgruppens uppföljning {doc.day} |")
+        out.append(
+            f"| Uppdrag | Avrapportering under året | Kommunchefsgruppens uppföljning {doc.day} |"
+        )
         out.append("|---|---|---|")
         for row in group.rows:
             reports = "<br>".join(_cell(r) for r in row.reports) or NO_REPORT
@@ -183,7 +192,11 @@ def to_docx(doc: FollowUpDoc) -> bytes:
             para.add_run(group.contact)
         table = word.add_table(rows=1, cols=3)
         table.style = "Table Grid"
-        labels = ("Uppdrag", "Avrapportering under året", f"Kommunchefsgruppens uppföljning {doc.day}")
+        labels = (
+            "Uppdrag",
+            "Avrapportering under året",
+            f"Kommunchefsgruppens uppföljning {doc.day}",
+        )
         for cell, label in zip(table.rows[0].cells, labels, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(label).bold = True

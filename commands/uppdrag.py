@@ -95,9 +95,7 @@ def detail_lines(ctx: Ctx, assignment: Assignment) -> list[Line]:
     acts = repo.actions_of(ctx.session, assignment_id=assignment.id)
     if acts:
         lines.append(Line(t(ctx.lang, "upd_actions_heading"), heading=True))
-        lines.extend(
-            fmt.action_lines(ctx.session, acts, ctx.lang, ctx.today, with_buttons=False)
-        )
+        lines.extend(fmt.action_lines(ctx.session, acts, ctx.lang, ctx.today, with_buttons=False))
     history = repo.reports_of(ctx.session, assignment_ids=[assignment.id]).get(assignment.id, [])
     if history:
         names = {p.id: p.name for p in repo.parties_in(ctx.session, workspace_id=ctx.ws_id)}
@@ -158,7 +156,7 @@ def add(ctx: Ctx, text: str) -> Reply:
     if not body or not tokens:
         raise CommandError("upd_add_usage")
     _check(body)
-    parties = []
+    parties: list[ResponsibleParty] = []
     for token in tokens:
         party = resolve_party(ctx, token)
         if all(p.id != party.id for p in parties):
@@ -305,7 +303,9 @@ def link(ctx: Ctx, text: str) -> Reply:
     assignment, rest = _u_arg(ctx, "action", text)
     tokens = rest.split()
     numbers = [parse_number(tok) for tok in tokens]
-    if not tokens or any(n is None or tok.casefold().startswith("u") for n, tok in zip(numbers, tokens, strict=True)):
+    if not tokens or any(
+        n is None or tok.casefold().startswith("u") for n, tok in zip(numbers, tokens, strict=True)
+    ):
         raise CommandError("upd_link_usage")
     for number in numbers:
         assert number is not None
@@ -316,7 +316,9 @@ def link(ctx: Ctx, text: str) -> Reply:
             ctx.session, assignment=assignment, action=action, actor_id=ctx.caller_id, at=ctx.now
         )
     listed = ", ".join(f"#{n}" for n in numbers)
-    return _show(ctx, assignment, t(ctx.lang, "upd_linked", actions=listed, number=assignment.number))
+    return _show(
+        ctx, assignment, t(ctx.lang, "upd_linked", actions=listed, number=assignment.number)
+    )
 
 
 @subcommand("assignment", "followup", words=("uppföljning", "uppfoljning", "follow-up", "följupp"))

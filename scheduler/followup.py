@@ -51,7 +51,9 @@ def _moment(view: FollowUpView, person: Person | None, reminder: bool) -> dateti
     return datetime.combine(day, ASK_TIME, tz)
 
 
-def _by_contact(view: FollowUpView, dues: list[PartyDue]) -> dict[int, tuple[Person, list[PartyDue]]]:
+def _by_contact(
+    view: FollowUpView, dues: list[PartyDue]
+) -> dict[int, tuple[Person, list[PartyDue]]]:
     grouped: dict[int, tuple[Person, list[PartyDue]]] = {}
     for due in dues:
         if not due.missing or not reachable(due.contact, view.workspace):

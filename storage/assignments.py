@@ -67,7 +67,8 @@ def match_party(session: Session, /, *, workspace_id: int, query: str) -> list[R
     return [
         p
         for p in parties
-        if p.name.casefold().startswith(q) or any(w.startswith(q) for w in p.name.casefold().split())
+        if p.name.casefold().startswith(q)
+        or any(w.startswith(q) for w in p.name.casefold().split())
     ]
 
 
@@ -306,7 +307,9 @@ def create_assignment(
     for position, pid in enumerate(party_ids):
         if pid not in seen:
             seen.add(pid)
-            session.add(AssignmentParty(assignment_id=assignment.id, party_id=pid, position=position))
+            session.add(
+                AssignmentParty(assignment_id=assignment.id, party_id=pid, position=position)
+            )
     session.flush()
     audit.record(
         session,
@@ -453,7 +456,13 @@ def reports_of(
 
 
 def link_action(
-    session: Session, /, *, assignment: Assignment, action: Action, actor_id: int | None, at: datetime
+    session: Session,
+    /,
+    *,
+    assignment: Assignment,
+    action: Action,
+    actor_id: int | None,
+    at: datetime,
 ) -> bool:
     """Make an action part of an assignment (moving it from another); False if it already was."""
     assert assignment.id is not None and action.id is not None
@@ -500,7 +509,9 @@ def assignment_of_action(session: Session, /, *, action_id: int) -> Assignment |
 # -- follow-ups ----------------------------------------------------------------------------------
 
 
-def followups_in(session: Session, /, *, workspace_id: int | None = None) -> list[AssignmentFollowUp]:
+def followups_in(
+    session: Session, /, *, workspace_id: int | None = None
+) -> list[AssignmentFollowUp]:
     """Every follow-up (of one workspace, or all), oldest first."""
     stmt = select(AssignmentFollowUp)
     if workspace_id is not None:

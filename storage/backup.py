@@ -221,8 +221,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                 )
                 session.flush()
                 counts["decisions"] += 1
-            counts_assignments = restore_assignments(session, ws, wid)
-            counts["assignments"] = counts.get("assignments", 0) + counts_assignments
+            counts["assignments"] = counts.get("assignments", 0) + restore_assignments(
+                session, ws, wid
+            )
             for e in ws["audit_events"]:
                 session.add(AuditEvent.model_validate({**e, "workspace_id": wid}))
             session.flush()

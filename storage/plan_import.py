@@ -93,7 +93,9 @@ def parse_plan(text: str) -> ParsedPlan:
         The tables in document order.
     """
     lines = [line.rstrip("\r\n") for line in text.splitlines()]
-    title = next((ln.strip() for ln in lines if ln.strip().upper().startswith("VERKSAMHETSPLAN")), None)
+    title = next(
+        (ln.strip() for ln in lines if ln.strip().upper().startswith("VERKSAMHETSPLAN")), None
+    )
     period_match = _PERIOD_RE.search(title or "")
     tables: list[PlanTable] = []
     heading = ""

@@ -51,7 +51,11 @@ EXPECTED = [
         ["Kommunchefgruppen", "Kanslichef"],
     ),
     (EFFEKTIVISERA, "Verka för ett gemensamt pendlarkort", ["Kommunchefgruppen"]),
-    (EFFEKTIVISERA, "Arbeta för gemensamma upphandlingar av verksamhetssystem", ["Digitaliseringsgruppen"]),
+    (
+        EFFEKTIVISERA,
+        "Arbeta för gemensamma upphandlingar av verksamhetssystem",
+        ["Digitaliseringsgruppen"],
+    ),
 ]
 
 
@@ -78,8 +82,13 @@ def test_sections_are_shown_title_cased() -> None:
 
 def test_a_cell_is_split_only_into_known_names() -> None:
     known = {"Kommunchefgruppen", "Kanslichef", "Arbetsgrupp"}
-    assert split_parties("Kommunchefgruppen Kanslichef", known) == ["Kommunchefgruppen", "Kanslichef"]
-    assert split_parties("Arbetsgrupp för avfallsplanen", known) == ["Arbetsgrupp för avfallsplanen"]
+    assert split_parties("Kommunchefgruppen Kanslichef", known) == [
+        "Kommunchefgruppen",
+        "Kanslichef",
+    ]
+    assert split_parties("Arbetsgrupp för avfallsplanen", known) == [
+        "Arbetsgrupp för avfallsplanen"
+    ]
     assert split_parties("Kanslichef", known) == ["Kanslichef"]
     assert split_parties("Kanslichef Okänd", known) == ["Kanslichef Okänd"]
 
