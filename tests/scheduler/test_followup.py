@@ -38,7 +38,8 @@ def _dms(runner: Runner, kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def test_request_reminder_and_the_secretarys_list_each_once(console: Transcript) -> None:
+def test_request_reminder_and_the_secretarys_list_each_once(console_any: Transcript) -> None:
+    console = console_any
     _kc_with_assignments(console)
     send(console, "2026-11-23 09:05", "/uppdrag uppföljning KC-möte 2027-12-09")
     # The follow-up follows its meeting when it moves: Thu 9 Dec → Thu 16 Dec 2027.
