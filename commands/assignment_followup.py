@@ -456,17 +456,32 @@ def show(ctx: Ctx, name: str) -> Reply:
     return Reply(t(ctx.lang, "upd_followup_show", title=title), tuple(lines), lang=ctx.lang)
 
 
+def document_files(session: Session, view: FollowUpView) -> tuple[ReplyFile, ...]:
+    """The follow-up document as Markdown and Word files."""
+    from commands import followup_doc
+
+    doc = followup_doc.build(session, view)
+    names = document_names(view.meeting_day)
+    return (
+        ReplyFile(names[0], followup_doc.MD_MIME, followup_doc.to_markdown(doc)),
+        ReplyFile(names[1], followup_doc.DOCX_MIME, followup_doc.to_docx(doc)),
+    )
+
+
+def files_for_meeting(session: Session, meeting_id: int) -> tuple[ReplyFile, ...]:
+    """The follow-up document when a meeting is a follow-up meeting (for its minutes), else ()."""
+    followup = repo.followup_of_meeting(session, meeting_id=meeting_id)
+    view = view_of(session, followup) if followup is not None else None
+    return document_files(session, view) if view is not None else ()
+
+
 def document(ctx: Ctx, name: str) -> Reply:
     """The follow-up document, as Markdown and Word."""
     from commands import followup_doc
 
     view = _current(ctx, name)
     doc = followup_doc.build(ctx.session, view)
-    names = document_names(view.meeting_day)
-    files = (
-        ReplyFile(names[0], followup_doc.MD_MIME, followup_doc.to_markdown(doc)),
-        ReplyFile(names[1], followup_doc.DOCX_MIME, followup_doc.to_docx(doc)),
-    )
+    files = document_files(ctx.session, view)
     title = fmt.meeting_title(view.meeting, view.series, ctx.lang, view.tz)
     counts = t(
         ctx.lang,

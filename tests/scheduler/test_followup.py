@@ -144,7 +144,12 @@ def test_digest_lists_assignments_without_a_report_and_the_document(console: Tra
         assert any(c.startswith(number) for c in cells), number
     assert "U5" not in " ".join(cells)  # closed before this year's follow-up, nothing reported
     # The follow-up meeting's agenda has the item, with the document among its Bilagor.
-    minutes = console.send("/meeting protokoll 2027-12-09").files[0].as_bytes().decode()
+    with_minutes = console.send("/meeting protokoll 2027-12-09").files
+    assert [f.filename for f in with_minutes[2:]] == [
+        "uppfoljning-uppdrag-2027-12-09.md",
+        "uppfoljning-uppdrag-2027-12-09.docx",
+    ]
+    minutes = with_minutes[0].as_bytes().decode()
     assert "## 1. Uppföljning av uppdrag" in minutes
     assert (
         "**Bilagor:** uppfoljning-uppdrag-2027-12-09.md, uppfoljning-uppdrag-2027-12-09.docx"

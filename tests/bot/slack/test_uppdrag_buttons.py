@@ -88,3 +88,12 @@ async def test_report_button_opens_the_form_and_files_a_report_with_its_status(
         ("report", "utfört", "Rallyt genomfört")
     ]
     assert stored["status"] == "pågår"  # only the KC group's verdict changes it
+
+
+async def test_slash_commands_uppdrag_and_arbetsgrupp(slack: SlackHarness) -> None:
+    await slack.command("/arbetsgrupp", "ny Näringslivsgruppen <@U0SEK>", response="grp")
+    await slack.command("/uppdrag", "ny Business Arena @Näringslivsgruppen", response="upd")
+    replies = {c.args["_name"]: c.args["text"] for c in slack.stub.of("response_url")}
+    assert "Näringslivsgruppen registrerad" in replies["grp"]
+    assert "Uppdrag U1 registrerat" in replies["upd"]
+    assert "ansvarig: Näringslivsgruppen" in replies["upd"]
