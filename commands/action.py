@@ -20,7 +20,7 @@ from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
 from storage import actions as repo
 from storage import people
-from storage.assignments import link_action
+from storage.assignments import assignment_of_action, link_action
 from storage.models import Action, ActionStatus, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
@@ -366,6 +366,9 @@ def show(ctx: Ctx, text: str) -> Reply:
                 )
             )
         )
+    part_of = assignment_of_action(ctx.session, action_id=action.id)
+    if part_of is not None:
+        lines.append(Line(t(ctx.lang, "upd_action_part_of", number=part_of.number)))
     notes = repo.notes_of(ctx.session, action_ids=[action.id]).get(action.id, [])
     if notes:
         lines.append(Line(t(ctx.lang, "notes_heading")))

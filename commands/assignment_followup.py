@@ -218,15 +218,16 @@ def manual_reply(view: FollowUpView, dues: list[PartyDue], lang: str) -> Reply:
     """The DM to the secretary: parties nobody can be asked in chat; ask them by hand."""
     title = fmt.meeting_title(view.meeting, view.series, lang, view.tz)
     lines = [Line(t(lang, "upd_manual_hint"))]
-    lines.extend(_party_lines(dues, lang))
+    lines.extend(_party_lines(dues, lang, manual=True))
     return Reply(t(lang, "upd_manual_headline", title=title), tuple(lines), lang=lang)
 
 
-def _party_lines(dues: list[PartyDue], lang: str) -> list[Line]:
+def _party_lines(dues: list[PartyDue], lang: str, *, manual: bool = False) -> list[Line]:
     lines = []
+    key = "upd_contact_no_account" if manual else "upd_contact_is"
     for due in dues:
         contact = (
-            t(lang, "upd_contact_is", name=due.contact.display_name)
+            t(lang, key, name=due.contact.display_name)
             if due.contact
             else t(lang, "upd_contact_missing")
         )
@@ -441,7 +442,7 @@ def show(ctx: Ctx, name: str) -> Reply:
     lines.extend(_party_lines(waiting, ctx.lang) or [Line(t(ctx.lang, "upd_everyone_reported"))])
     if manual:
         lines.append(Line(t(ctx.lang, "upd_manual_heading"), heading=True))
-        lines.extend(_party_lines(manual, ctx.lang))
+        lines.extend(_party_lines(manual, ctx.lang, manual=True))
     if done:
         lines.append(
             Line(

@@ -91,7 +91,9 @@ def test_actions_belong_to_an_assignment_and_u_numbers_are_never_actions(
     assert refused.headline == (
         "U1 är ett uppdrag, inte en åtgärd. Åtgärder skrivs #12; för uppdraget: /uppdrag visa U1."
     )
-    assert "klar" not in _ok(console, "/action visa #1")  # action #1 was not closed
+    shown = _ok(console, "/action visa #1")
+    assert "klar" not in shown  # action #1 was not closed
+    assert "Hör till uppdrag U1" in shown
 
 
 def test_english_words_and_help(console: Transcript) -> None:

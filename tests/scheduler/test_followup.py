@@ -65,7 +65,7 @@ def test_request_reminder_and_the_secretarys_list_each_once(console_any: Transcr
     ]
     manual = _dms(runner, "Fråga själv")
     assert [to for to, _ in manual] == ["Sekreterare"]
-    assert "RISE (ingen kontaktperson i chatten): U4" in manual[0][1]
+    assert "RISE (ingen kontaktperson): U4" in manual[0][1]
     runner.tick("2027-11-18 09:30")
     runner.tick("2027-11-19 09:00")
     assert len(_dms(runner, "Årlig avrapportering")) == 2 and len(_dms(runner, "Fråga själv")) == 1
