@@ -11,7 +11,7 @@ the moments and still sends each message once.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session
 
@@ -36,12 +36,18 @@ REMINDER = "assignment_reminder"
 MANUAL = "assignment_manual"
 
 
-def _views(session: Session, now: datetime) -> list[FollowUpView]:
+def _views(session: Session, now: datetime, until: datetime | None = None) -> list[FollowUpView]:
+    """Follow-ups whose meeting is still ahead and whose request day is near (by ``until``)."""
     views = []
     for followup in repo.followups_in(session):
         view = view_of(session, followup)
-        if view is not None and view.meeting.starts_at > now:
-            views.append(view)
+        if view is None or view.meeting.starts_at <= now:
+            continue
+        # A day of slack covers every time zone; far-off follow-ups cost nothing per tick.
+        earliest = datetime.combine(view.request_day, time(0), view.tz) - timedelta(days=1)
+        if (until or now) < earliest:
+            continue
+        views.append(view)
     return views
 
 
@@ -127,7 +133,7 @@ def followup_messages_due(session: Session, now: datetime) -> list[Outgoing]:
 def followup_instants(session: Session, now: datetime, until: datetime) -> set[datetime]:
     """Future moments at which a request, reminder or list becomes due (exact-time jobs)."""
     instants: set[datetime] = set()
-    for view in _views(session, now):
+    for view in _views(session, now, until):
         people: list[Person | None] = [None]
         people.extend(d.contact for d in due_by_party(session, view) if d.contact is not None)
         for person in people:
