@@ -21,6 +21,7 @@ _ACTION_REF_RE = re.compile(
     r"(?<!\S)(?:uppdrag|uppdraget|assignment)\s+#?[Uu](\d{1,9})(?=[\s.,;:]|$)", re.IGNORECASE
 )
 SHORT = 110
+MAX_PARTY_NAME = 200
 
 STATUS_WORDS: dict[str, str] = {
     "pågår": AssignmentStatus.ONGOING.value,
@@ -138,6 +139,8 @@ def resolve_party(ctx: Ctx, token: OwnerToken) -> ResponsibleParty:
     if token.kind == "platform":
         raise CommandError("upd_party_is_person", name=token.label or token.value)
     if token.kind == "quoted":
+        if len(token.value) > MAX_PARTY_NAME:
+            raise CommandError("too_long", max=MAX_PARTY_NAME)
         party, _ = repo.get_or_create_party(
             ctx.session,
             workspace_id=ctx.ws_id,
