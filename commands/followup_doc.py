@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from commands.assignment_followup import FollowUpView
-from commands.dates import format_date
 from storage import assignments as repo
 from storage.models import AssignmentStatus, ReportKind
 
@@ -128,7 +127,7 @@ def build(session: Session, view: FollowUpView) -> FollowUpDoc:
     return FollowUpDoc(
         title=f"Uppföljning av uppdrag {year}",
         meeting=view.series.name,
-        day=format_date(view.meeting_day, "sv"),
+        day=view.meeting_day.isoformat(),
         groups=ordered,
     )
 
