@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.engine import Engine
 
-from bot import minutes_cli, runtime, schedule_cli
+from bot import minutes_cli, plan_cli, runtime, schedule_cli
 from bot.console.adapter import run_shell
 from bot.messengers import build_messengers
 from bot.server import platforms_configured, run_server
@@ -182,19 +182,33 @@ def import_(
     workspace: Annotated[
         str | None, typer.Option("--workspace", help="PLATFORM:ID when there are several.")
     ] = None,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="A verksamhetsplan: its UPPDRAG/ANSVARIG tables.")
+    ] = False,
 ) -> None:
-    """Restore a JSON export into an empty database, or import minutes text (idempotent)."""
+    """Restore a JSON export into an empty database, or import minutes text or a plan's
+    assignments (idempotent)."""
     settings, engine = _engine()
     try:
-        failures = minutes_cli.run_import(
-            engine,
-            files,
-            series=series,
-            dry_run=dry_run,
-            workspace=workspace,
-            at=settings.now(),
-            out=Console(),
-        )
+        if plan:
+            failures = plan_cli.run_plan_import(
+                engine,
+                files,
+                dry_run=dry_run,
+                workspace=workspace,
+                at=settings.now(),
+                out=Console(),
+            )
+        else:
+            failures = minutes_cli.run_import(
+                engine,
+                files,
+                series=series,
+                dry_run=dry_run,
+                workspace=workspace,
+                at=settings.now(),
+                out=Console(),
+            )
     except minutes_cli.CliProblem as err:
         err_console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from err

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from commands import format as fmt
+from commands.assignment_text import get_u, is_u, take_assignment_ref
 from commands.channel import (
     date_error,
     next_meeting_date,
@@ -24,6 +25,7 @@ from commands.registry import subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
 from storage import audit, people
+from storage.assignments import assignment_of_action, link_action
 from storage.models import Action, ActionStatus, AuditEvent, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
@@ -48,6 +50,8 @@ def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibilit
 
 def _action_arg(ctx: Ctx, sub: str, text: str) -> tuple[Action, str]:
     token, _, rest = text.partition(" ")
+    if is_u(token):
+        raise CommandError("upd_not_an_action", token=token.lstrip("#").upper(), sub=sub)
     number = parse_number(token) if token else None
     if number is None:
         raise CommandError("action_need_id", sub=sub)
@@ -76,6 +80,8 @@ def _locked(ctx: Ctx, action: Action) -> bool:
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Log an action under the running meeting and its current item."""
+    text, u_number = take_assignment_ref(text)
+    assignment = get_u(ctx, u_number) if u_number is not None else None
     rest, tokens = split_owners(text)
     try:
         body, due = extract_due(
@@ -109,9 +115,16 @@ def add(ctx: Ctx, text: str) -> Reply:
         item_id=meeting.current_item_id if meeting else None,
         source_ref=None,
     )
+    if assignment is not None:
+        link_action(
+            ctx.session, assignment=assignment, action=action, actor_id=ctx.caller_id, at=ctx.now
+        )
     # The running meeting found above already says where the confirmation goes.
     vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
-    return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
+    headline = t(ctx.lang, "action_added", number=action.number)
+    if assignment is not None:
+        headline += " " + t(ctx.lang, "upd_action_in", number=assignment.number)
+    return _one(ctx, action, headline, vis=vis)
 
 
 def _page(text: str) -> tuple[str, int]:
@@ -564,6 +577,9 @@ def show(ctx: Ctx, text: str) -> Reply:
             action_number=action.number,
         )
     ]
+    part_of = assignment_of_action(ctx.session, action_id=action.id)
+    if part_of is not None:
+        lines.append(Line(t(ctx.lang, "upd_action_part_of", number=part_of.number)))
     history = history_lines(ctx, action)
     if history:
         lines.append(Line(t(ctx.lang, "history_heading")))

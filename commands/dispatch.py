@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 # The handlers register themselves on import.
 from commands import action as _action  # noqa: F401
 from commands import agenda as _agenda  # noqa: F401
+from commands import arbetsgrupp as _arbetsgrupp  # noqa: F401
 from commands import decision as _decision  # noqa: F401
 from commands import meeting as _meeting  # noqa: F401
 from commands import minutes as _minutes  # noqa: F401
@@ -18,6 +19,7 @@ from commands import participants as _participants  # noqa: F401
 from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
+from commands import uppdrag as _uppdrag  # noqa: F401
 from commands.confirm import split_marker
 from commands.context import Ctx, zone
 from commands.errors import CommandError, NeedsConfirmation

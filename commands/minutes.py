@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from commands import format as fmt
 from commands import minutes_doc
+from commands.assignment_followup import files_for_meeting
 from commands.channel import channel_series, parse_number, running_meeting, series_ids
 from commands.context import Ctx
 from commands.errors import CommandError
@@ -126,6 +127,8 @@ def minutes(ctx: Ctx, text: str) -> Reply:
     files = (
         ReplyFile(doc.filename("md"), minutes_doc.MD_MIME, minutes_doc.to_markdown(doc)),
         ReplyFile(doc.filename("docx"), minutes_doc.DOCX_MIME, minutes_doc.to_docx(doc)),
+        # At a follow-up meeting the assignments' follow-up document goes with the minutes.
+        *files_for_meeting(ctx.session, meeting.id),
     )
     return Reply(
         t(ctx.lang, "min_minutes", title=_title(ctx, meeting)),

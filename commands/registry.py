@@ -25,6 +25,14 @@ COMMAND_WORDS: dict[str, str] = {
     "mote": "meeting",
     "agenda": "agenda",
     "dagordning": "agenda",
+    "assignment": "assignment",
+    "assignments": "assignment",
+    "uppdrag": "assignment",
+    "uppdragen": "assignment",
+    "workgroup": "workgroup",
+    "workgroups": "workgroup",
+    "arbetsgrupp": "workgroup",
+    "arbetsgrupper": "workgroup",
 }
 
 

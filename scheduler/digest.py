@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from commands import format as fmt
+from commands.assignment_followup import digest_lines as followup_lines
 from commands.context import zone
 from commands.dates import format_date
 from commands.i18n import t
@@ -153,6 +154,7 @@ def digest_reply(
     if others:
         lines.append(Line(t(lang, "digest_other_due"), heading=True))
         lines.extend(_action_lines(session, others, lang, today, meeting.starts_at))
+    lines.extend(followup_lines(session, meeting, lang, now))
     return Reply(headline, tuple(lines), visibility=Visibility.CHANNEL, lang=lang)
 
 

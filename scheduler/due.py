@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from scheduler.digest import digest_instants, digests_due, upcoming_meetings
+from scheduler.followup import followup_instants, followup_messages_due
 from scheduler.morning import morning_dms, next_reminder_instants
 from scheduler.outgoing import Outgoing
 from scheduler.status_request import status_request_instants, status_requests_due
@@ -22,6 +23,7 @@ def due_messages(session: Session, now: datetime) -> list[Outgoing]:
     messages = morning_dms(session, now)
     messages.extend(digests_due(session, now))
     messages.extend(status_requests_due(session, now))
+    messages.extend(followup_messages_due(session, now))
     return [m for m in messages if m.due_at <= now < m.expires_at]
 
 
@@ -33,4 +35,5 @@ def wake_up_instants(session: Session, now: datetime, until: datetime) -> list[d
             if now < moment <= until:
                 instants.add(moment)
     instants |= status_request_instants(session, now, until)
+    instants |= followup_instants(session, now, until)
     return sorted(instants)

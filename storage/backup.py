@@ -14,6 +14,12 @@ from typing import Any, TypeVar
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel, col, select
 
+from storage.backup_assignments import (
+    ASSIGNMENT_KEYS,
+    ASSIGNMENT_TABLES,
+    export_assignments,
+    restore_assignments,
+)
 from storage.models import (
     Action,
     ActionNote,
@@ -108,6 +114,7 @@ def export_data(session: Session, *, exported_at: datetime) -> dict[str, Any]:
             item = items_by_id.get(d.item_id or -1)
             ddoc["item_number"] = item.number if item else None
             doc["decisions"].append(ddoc)
+        doc.update(export_assignments(session, wid))
         doc["audit_events"] = [
             _dump(e, exclude={"workspace_id"})
             for e in _rows(session, AuditEvent, AuditEvent.workspace_id == wid)
@@ -150,7 +157,16 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
     try:
         for ws in data["workspaces"]:
             workspace = Workspace.model_validate(
-                _plain(ws, "people", "series", "meetings", "actions", "decisions", "audit_events")
+                _plain(
+                    ws,
+                    "people",
+                    "series",
+                    "meetings",
+                    "actions",
+                    "decisions",
+                    "audit_events",
+                    *ASSIGNMENT_KEYS,
+                )
             )
             session.add(workspace)
             session.flush()
@@ -205,6 +221,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                 )
                 session.flush()
                 counts["decisions"] += 1
+            counts["assignments"] = counts.get("assignments", 0) + restore_assignments(
+                session, ws, wid
+            )
             for e in ws["audit_events"]:
                 session.add(AuditEvent.model_validate({**e, "workspace_id": wid}))
             session.flush()
@@ -228,6 +247,7 @@ def _reset_sequences(session: Session) -> None:
         "action_note",
         "decision",
         "audit_event",
+        *ASSIGNMENT_TABLES,
     ):
         session.execute(
             text(

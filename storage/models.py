@@ -469,3 +469,153 @@ class SharedFile(SQLModel, table=True):
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime
     expires_at: datetime = Field(index=True)
+
+
+# --- Uppdrag (issue 13): working groups' assignments and their yearly follow-up ------------------
+
+
+class AssignmentStatus(StrEnum):
+    """Where an assignment (uppdrag) stands; only the KC group's verdict changes it."""
+
+    ONGOING = "pågår"
+    DONE = "utfört"
+    CLOSED = "avslutat"
+    CHANGED = "ändrat"
+    DORMANT = "vilande"
+
+
+class PartyKind(StrEnum):
+    """What kind of responsible party an assignment has."""
+
+    GROUP = "group"  # an arbetsgrupp such as Näringslivsgruppen
+    ROLE = "role"  # a post such as Kanslichef
+    ORGANISATION = "organisation"  # an outside body such as RISE
+
+
+class ReportKind(StrEnum):
+    """Who wrote an entry in an assignment's history."""
+
+    REPORT = "report"  # the group's own report, with a proposed status
+    VERDICT = "verdict"  # the KC group's assessment, which sets the status
+
+
+class ResponsiblePartyBase(SQLModel):
+    """Fields shared by every view of a responsible party."""
+
+    name: str = Field(max_length=200)
+    kind: str = Field(default=PartyKind.GROUP.value, max_length=16)
+    contact_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class ResponsibleParty(ResponsiblePartyBase, table=True):
+    """A working group, a role or an outside organisation that carries assignments."""
+
+    __tablename__ = "responsible_party"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class PartyMember(SQLModel, table=True):
+    """A member of a working group."""
+
+    __tablename__ = "party_member"
+
+    party_id: int = Field(foreign_key="responsible_party.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    position: int = Field(default=0)
+
+
+class PartyChair(SQLModel, table=True):
+    """Who chairs a group in a year (the host municipality's representative, värdkommun)."""
+
+    __tablename__ = "party_chair"
+    __table_args__ = (UniqueConstraint("party_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="responsible_party.id")
+    year: int
+    municipality: str | None = Field(default=None, max_length=100)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class AssignmentBase(SQLModel):
+    """Fields shared by every view of an assignment."""
+
+    text: str = Field(max_length=4000)
+    status: str = Field(default=AssignmentStatus.ONGOING.value, max_length=16)
+    section: str | None = Field(default=None, max_length=300)
+    origin: str | None = Field(default=None, max_length=300)
+    period: str | None = Field(default=None, max_length=32)
+
+
+class Assignment(AssignmentBase, table=True):
+    """An uppdrag: a task that lives for years, shown as ``U7``."""
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "number"),
+        UniqueConstraint("workspace_id", "source_ref"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    number: int
+    decision_id: int | None = Field(default=None, foreign_key="decision.id")
+    source_ref: str | None = Field(default=None, max_length=200)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssignmentParty(SQLModel, table=True):
+    """Link between an assignment and one of its responsible parties."""
+
+    __tablename__ = "assignment_party"
+    __table_args__ = (Index("ix_assignment_party_party", "party_id", "assignment_id"),)
+
+    assignment_id: int = Field(foreign_key="assignment.id", primary_key=True)
+    party_id: int = Field(foreign_key="responsible_party.id", primary_key=True)
+    position: int = Field(default=0)
+
+
+class AssignmentReport(SQLModel, table=True):
+    """A dated entry in an assignment's history: a group's report or the KC group's verdict."""
+
+    __tablename__ = "assignment_report"
+    __table_args__ = (Index("ix_assignment_report", "assignment_id", "report_date", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
+    kind: str = Field(default=ReportKind.REPORT.value, max_length=16)
+    report_date: date
+    text: str = Field(max_length=4000)
+    status: str | None = Field(default=None, max_length=16)
+    party_id: int | None = Field(default=None, foreign_key="responsible_party.id")
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+
+
+class AssignmentAction(SQLModel, table=True):
+    """An action carried out under an assignment (an action belongs to at most one)."""
+
+    __tablename__ = "assignment_action"
+    __table_args__ = (Index("ix_assignment_action", "assignment_id"),)
+
+    action_id: int = Field(foreign_key="action.id", primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
+
+
+class AssignmentFollowUp(SQLModel, table=True):
+    """The meeting of a series at which the year's reports on assignments are followed up."""
+
+    __tablename__ = "assignment_followup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id")
+    series_id: int = Field(foreign_key="meeting_series.id")
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime

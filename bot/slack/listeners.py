@@ -25,7 +25,7 @@ from commands.reply import Reply, Visibility
 
 log = logging.getLogger("motesbot.slack")
 
-SLASH_COMMANDS = ("/action", "/decision", "/meeting", "/agenda")
+SLASH_COMMANDS = ("/action", "/decision", "/meeting", "/agenda", "/uppdrag", "/arbetsgrupp")
 MESSAGE_SHORTCUT = "create_action"
 GLOBAL_SHORTCUT = "log_decision"
 _LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")

@@ -39,6 +39,15 @@ def _fill(console: Transcript) -> None:
         "/meeting justera",
         "/meeting new KC-möte 2027-01-14",
         "/agenda add Uppföljning",
+        '/arbetsgrupp ny Näringslivsgruppen @"Per Ek"',
+        '/arbetsgrupp medlem Näringslivsgruppen @"Lisa Andersson Lindberg"',
+        "/arbetsgrupp ordförande Näringslivsgruppen 2027 Vännäs @mig",
+        "/arbetsgrupp ny organisation RISE",
+        "/uppdrag ny Rally VM @Näringslivsgruppen @RISE från B1 period 2026-2027",
+        "/uppdrag rapport U1 Planeringen pågår pågår",
+        "/uppdrag bedöm U1 ändrat Nytt upplägg",
+        "/uppdrag åtgärd U1 #1",
+        "/uppdrag uppföljning KC-möte 2027-01-14",
     ]:
         reply = console.send(line)
         assert not reply.error, reply.as_text()
@@ -57,6 +66,12 @@ def test_round_trip_loses_nothing(console_any: Transcript, tmp_path: object, db_
     with transaction(target) as session:
         counts = backup.restore_data(session, first)
     assert counts["actions"] == 2 and counts["decisions"] == 1 and counts["meetings"] == 2
+    assert counts["assignments"] == 1
+    ws = first["workspaces"][0]
+    assert [p["name"] for p in ws["parties"]] == ["Näringslivsgruppen", "RISE"]
+    assert ws["parties"][0]["chairs"][0]["municipality"] == "Vännäs"
+    assert ws["assignments"][0]["status"] == "ändrat" and len(ws["assignments"][0]["reports"]) == 2
+    assert ws["assignments"][0]["action_ids"] and len(ws["assignment_followups"]) == 1
     assert _export(target) == first
     # Everything the chat filled in is in the export.
     ws = first["workspaces"][0]
