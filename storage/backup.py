@@ -20,11 +20,13 @@ from storage.models import (
     ActionOwner,
     AgendaItem,
     AuditEvent,
+    ConversationRef,
     Decision,
     Meeting,
     MeetingParticipant,
     MeetingSeries,
     Person,
+    SeriesOccurrence,
     Workspace,
 )
 
@@ -70,6 +72,12 @@ def export_data(session: Session, *, exported_at: datetime) -> dict[str, Any]:
                     col(AgendaItem.meeting_id).is_(None),
                 )
             ]
+            # Which dates of the rule already became meetings, so a restored register
+            # never plans again an occurrence that was moved or cancelled.
+            sdoc["occurrences"] = [
+                _dump(o, exclude={"series_id"})
+                for o in _rows(session, SeriesOccurrence, SeriesOccurrence.series_id == s.id)
+            ]
             doc["series"].append(sdoc)
         doc["meetings"] = []
         items_by_id: dict[int, AgendaItem] = {}
@@ -112,6 +120,12 @@ def export_data(session: Session, *, exported_at: datetime) -> dict[str, Any]:
             _dump(e, exclude={"workspace_id"})
             for e in _rows(session, AuditEvent, AuditEvent.workspace_id == wid)
         ]
+        # Where the bot may write first (Teams): without them a restored register could not
+        # DM anyone until they wrote to the bot again. They hold no secret (no token).
+        doc["conversation_refs"] = [
+            _dump(r, exclude={"workspace_id"})
+            for r in _rows(session, ConversationRef, ConversationRef.workspace_id == wid)
+        ]
         workspaces.append(doc)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -146,11 +160,31 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
         raise RestoreError(f"schema_version must be {SCHEMA_VERSION}")
     if not is_empty(session):
         raise RestoreError("the database is not empty")
-    counts = dict.fromkeys(("workspaces", "people", "meetings", "items", "actions", "decisions"), 0)
+    counts = dict.fromkeys(
+        (
+            "workspaces",
+            "people",
+            "meetings",
+            "items",
+            "actions",
+            "decisions",
+            "conversation_refs",
+        ),
+        0,
+    )
     try:
         for ws in data["workspaces"]:
             workspace = Workspace.model_validate(
-                _plain(ws, "people", "series", "meetings", "actions", "decisions", "audit_events")
+                _plain(
+                    ws,
+                    "people",
+                    "series",
+                    "meetings",
+                    "actions",
+                    "decisions",
+                    "audit_events",
+                    "conversation_refs",
+                )
             )
             session.add(workspace)
             session.flush()
@@ -163,7 +197,7 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
             for s in ws["series"]:
                 session.add(
                     MeetingSeries.model_validate(
-                        {**_plain(s, "pending_items"), "workspace_id": wid}
+                        {**_plain(s, "pending_items", "occurrences"), "workspace_id": wid}
                     )
                 )
             session.flush()
@@ -185,6 +219,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                 for i in s["pending_items"]:
                     session.add(AgendaItem.model_validate({**i, "workspace_id": wid}))
                     counts["items"] += 1
+                # Absent from exports made before they were included (schema_version 1 too).
+                for o in s.get("occurrences", []):
+                    session.add(SeriesOccurrence.model_validate({**o, "series_id": s["id"]}))
             session.flush()
             for a in ws["actions"]:
                 session.add(
@@ -207,6 +244,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                 counts["decisions"] += 1
             for e in ws["audit_events"]:
                 session.add(AuditEvent.model_validate({**e, "workspace_id": wid}))
+            for r in ws.get("conversation_refs", []):
+                session.add(ConversationRef.model_validate({**r, "workspace_id": wid}))
+                counts["conversation_refs"] += 1
             session.flush()
     except (KeyError, TypeError, ValueError) as err:
         raise RestoreError(f"malformed export: {err}") from err
@@ -228,6 +268,8 @@ def _reset_sequences(session: Session) -> None:
         "action_note",
         "decision",
         "audit_event",
+        "series_occurrence",
+        "conversation_ref",
     ):
         session.execute(
             text(
