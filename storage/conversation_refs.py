@@ -76,7 +76,9 @@ def delete_ref(session: Session, /, *, workspace_id: int, kind: str, key: str) -
     return True
 
 
-def delete_team(session: Session, /, *, workspace_id: int, team: str, channels: Iterable[str]) -> int:
+def delete_team(
+    session: Session, /, *, workspace_id: int, team: str, channels: Iterable[str]
+) -> int:
     """Forget every channel of a team the bot was removed from, and the ways to people met there.
 
     Args:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +28,7 @@ from storage.workspaces import get_workspace, mark_installed, mark_uninstalled
 log = logging.getLogger("motesbot.slack")
 
 PLATFORM = "slack"
-Listener = Callable[..., Awaitable[None]]
+Listener = Callable[..., Coroutine[Any, Any, None]]
 
 
 def uninstalled(engine: Engine, team_id: str, *, at: datetime, reason: str) -> int:
@@ -44,9 +44,7 @@ def uninstalled(engine: Engine, team_id: str, *, at: datetime, reason: str) -> i
         How many waiting deliveries were failed (0 when the team never used the app).
     """
     with transaction(engine) as session:
-        ws = mark_uninstalled(
-            session, platform=PLATFORM, external_id=team_id, at=at, reason=reason
-        )
+        ws = mark_uninstalled(session, platform=PLATFORM, external_id=team_id, at=at, reason=reason)
         workspace_id = ws.id if ws is not None else None
     if workspace_id is None:
         return 0
@@ -90,7 +88,9 @@ def register_lifecycle(
         failed = await asyncio.to_thread(
             uninstalled, engine, team, at=clock(), reason="app_uninstalled"
         )
-        log.warning("Slack app uninstalled from team %s; %d waiting messages given up", team, failed)
+        log.warning(
+            "Slack app uninstalled from team %s; %d waiting messages given up", team, failed
+        )
 
     async def on_tokens_revoked(event: dict[str, Any], context: AsyncBoltContext) -> None:
         team = context.team_id
@@ -112,7 +112,9 @@ def register_lifecycle(
         failed = await asyncio.to_thread(
             uninstalled, engine, team, at=clock(), reason="tokens_revoked"
         )
-        log.warning("Slack bot token of team %s revoked; %d waiting messages given up", team, failed)
+        log.warning(
+            "Slack bot token of team %s revoked; %d waiting messages given up", team, failed
+        )
 
     app.event("app_uninstalled")(track(on_app_uninstalled))
     app.event("tokens_revoked")(track(on_tokens_revoked))

@@ -12,7 +12,6 @@ answer 403); the scheduler then records such messages as failed for good. The re
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from microsoft_agents.activity import Activity

@@ -78,12 +78,16 @@ async def test_app_uninstalled_stops_sends_and_keeps_the_register(slack: SlackHa
         assert [a.text for a in session.exec(select(Action))] == ["Ring Anna"]
         [ws] = session.exec(select(Workspace).where(Workspace.platform == "slack")).all()
         assert ws.uninstalled_at is not None
-        ops = [e.op for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "workspace"))]
+        ops = [
+            e.op for e in session.exec(select(AuditEvent).where(AuditEvent.entity == "workspace"))
+        ]
         assert ops == ["uninstalled"]
     # Slack redelivers the event: nothing changes.
     await slack.event({"type": "app_uninstalled"}, event_id="Ev0UNINSTALL", retry=1)
     with transaction(slack.engine) as session:
-        assert len(session.exec(select(AuditEvent).where(AuditEvent.entity == "workspace")).all()) == 1
+        assert (
+            len(session.exec(select(AuditEvent).where(AuditEvent.entity == "workspace")).all()) == 1
+        )
 
 
 async def test_reinstalled_workspace_gets_its_messages_again(slack: SlackHarness) -> None:
@@ -115,7 +119,9 @@ async def test_revoked_bot_token_stops_sends_but_a_user_token_does_not(
     assert await _tick(slack, WEDNESDAY) == ["failed"]
 
 
-@pytest.mark.parametrize("code", ["account_inactive", "token_revoked", "invalid_auth", "not_authed"])
+@pytest.mark.parametrize(
+    "code", ["account_inactive", "token_revoked", "invalid_auth", "not_authed"]
+)
 @pytest.mark.parametrize("method", ["conversations.open", "chat.postMessage"])
 async def test_a_send_refused_for_the_token_fails_for_good(
     slack: SlackHarness, code: str, method: str
@@ -242,4 +248,3 @@ def test_the_export_holds_no_slack_token(sqlite_engine: Engine, stub: SlackStub)
         text = json.dumps(export_data(session, exported_at=TUESDAY))
     assert "T0OTHER" in text
     assert "xox" not in text and "secret" not in text
-

@@ -127,10 +127,11 @@ def _bearer(value: str) -> dict[str, str]:
 
 
 def _stored(engine: Engine) -> tuple[int, int]:
+    """(actions, personal conversation references) in the register."""
     with transaction(engine) as session:
         actions = len(session.exec(select(Action)).all())
-        refs = len(session.exec(select(ConversationRef)).all())
-    return actions, refs
+        refs = session.exec(select(ConversationRef).where(ConversationRef.kind == "personal"))
+        return actions, len(refs.all())
 
 
 async def test_a_bot_framework_token_is_accepted_and_the_reply_reaches_teams(
@@ -160,9 +161,7 @@ async def test_a_bot_framework_token_is_accepted_and_the_reply_reaches_teams(
         "no serviceurl",
     ],
 )
-async def test_bad_tokens_are_refused_and_nothing_is_stored(
-    secured: Teams, case: str
-) -> None:
+async def test_bad_tokens_are_refused_and_nothing_is_stored(secured: Teams, case: str) -> None:
     now = int(time.time())
     service_url = secured.service_url
     bad = {
