@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 from bot import runtime
 from bot.messengers import build_messengers
 from bot.settings import Settings, load
-from commands.i18n import t
+from commands.i18n import t, tn
+from scheduler.delivery import FAILED
 from scheduler.digest import digest_reply
 from scheduler.outgoing import Outgoing, channel_recipient
 from scheduler.tick import DRY_RUN, NO_MESSENGER, SENT, deliver, node_id, run_tick
@@ -66,12 +67,15 @@ def tick(
     sent = sum(r.outcome == SENT for r in reports)
     would = sum(r.outcome == DRY_RUN for r in reports)
     missing = sum(r.outcome == NO_MESSENGER for r in reports)
-    failed = len(reports) - sent - would - missing
+    for_good = sum(r.outcome == FAILED for r in reports)
+    failed = len(reports) - sent - would - missing - for_good
     summary = f"{now.isoformat()}: {would if dry_run else sent} meddelanden " + (
         "skulle skickas" if dry_run else "skickade"
     )
     if failed:
         summary += f", {failed} misslyckades (försöks igen)"
+    if for_good:
+        summary += ", " + tn("sv", "tick_failed_for_good", for_good)
     if missing:
         summary += f", {missing} väntar på en plattform som inte är ansluten här"
     out.print(summary, highlight=False)

@@ -172,3 +172,21 @@ def mark_failed(
     status = FAILED if permanent or claim_.attempts >= MAX_ATTEMPTS else RETRY
     _finish(engine, claim_, status=status, claimed_at=now, error=error[:1000])
     return status
+
+
+def fail_pending(engine: Engine, *, workspace_id: int, now: datetime, error: str) -> int:
+    """Give up on a workspace's messages waiting for a retry (the app was removed there).
+
+    Rows being sent right now are left to their sender, whose send fails for good
+    anyway; later due messages are failed by the tick without being sent.
+
+    Returns:
+        How many rows became ``failed``.
+    """
+    with transaction(engine) as session:
+        result = session.execute(
+            update(Delivery)
+            .where(col(Delivery.workspace_id) == workspace_id, col(Delivery.status) == RETRY)
+            .values(status=FAILED, claimed_at=now, error=error[:1000])
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

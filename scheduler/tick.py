@@ -32,6 +32,7 @@ log = logging.getLogger("motesbot.scheduler")
 SENT = "sent"
 DRY_RUN = "dry_run"
 NO_MESSENGER = "no_messenger"
+UNINSTALLED_ERROR = "the app was removed from this {platform} workspace"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,13 @@ async def deliver(
     node: str,
     lease: timedelta = delivery.LEASE,
 ) -> Report | None:
-    """Claim, send and record one message; None when someone else has it or it is done."""
+    """Claim, send and record one message; None when someone else has it or it is done.
+
+    A message to a workspace the app was removed from is claimed and recorded as
+    failed for good without being sent, so it is neither sent nor tried again.
+    """
+    if outgoing.workspace.uninstalled_at is not None:
+        return await _fail_uninstalled(engine, outgoing, now=now, node=node, lease=lease)
     messenger = messengers.get(outgoing.workspace.platform)
     if messenger is None:
         log.warning("no messenger for %s; %s not sent", outgoing.workspace.platform, outgoing.key)
@@ -112,6 +119,28 @@ async def deliver(
         return Report(outgoing, status, str(err))
     await asyncio.to_thread(delivery.mark_sent, engine, claim, now=now)
     return Report(outgoing, SENT)
+
+
+async def _fail_uninstalled(
+    engine: Engine, outgoing: Outgoing, *, now: datetime, node: str, lease: timedelta
+) -> Report | None:
+    claim = await asyncio.to_thread(
+        delivery.claim,
+        engine,
+        outgoing.key,
+        workspace_id=outgoing.workspace.id,
+        node=node,
+        now=now,
+        lease=lease,
+    )
+    if claim is None:
+        return None
+    error = UNINSTALLED_ERROR.format(platform=outgoing.workspace.platform)
+    status = await asyncio.to_thread(
+        delivery.mark_failed, engine, claim, now=now, error=error, permanent=True
+    )
+    log.info("not sending %s: %s", outgoing.key, error)
+    return Report(outgoing, status, error)
 
 
 async def run_tick(
@@ -143,6 +172,10 @@ async def run_tick(
     reports: list[Report] = []
     for item in outgoing:
         if dry_run:
+            if item.workspace.uninstalled_at is not None:
+                error = UNINSTALLED_ERROR.format(platform=item.workspace.platform)
+                reports.append(Report(item, delivery.FAILED, error))
+                continue
             ok = item.workspace.platform in messengers
             reports.append(Report(item, DRY_RUN if ok else NO_MESSENGER))
             continue

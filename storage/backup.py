@@ -26,11 +26,13 @@ from storage.models import (
     ActionOwner,
     AgendaItem,
     AuditEvent,
+    ConversationRef,
     Decision,
     Meeting,
     MeetingParticipant,
     MeetingSeries,
     Person,
+    SeriesOccurrence,
     Workspace,
 )
 
@@ -76,6 +78,12 @@ def export_data(session: Session, *, exported_at: datetime) -> dict[str, Any]:
                     col(AgendaItem.meeting_id).is_(None),
                 )
             ]
+            # Which dates of the rule already became meetings, so a restored register
+            # never plans again an occurrence that was moved or cancelled.
+            sdoc["occurrences"] = [
+                _dump(o, exclude={"series_id"})
+                for o in _rows(session, SeriesOccurrence, SeriesOccurrence.series_id == s.id)
+            ]
             doc["series"].append(sdoc)
         doc["meetings"] = []
         items_by_id: dict[int, AgendaItem] = {}
@@ -119,6 +127,12 @@ def export_data(session: Session, *, exported_at: datetime) -> dict[str, Any]:
             _dump(e, exclude={"workspace_id"})
             for e in _rows(session, AuditEvent, AuditEvent.workspace_id == wid)
         ]
+        # Where the bot may write first (Teams): without them a restored register could not
+        # DM anyone until they wrote to the bot again. They hold no secret (no token).
+        doc["conversation_refs"] = [
+            _dump(r, exclude={"workspace_id"})
+            for r in _rows(session, ConversationRef, ConversationRef.workspace_id == wid)
+        ]
         workspaces.append(doc)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -153,7 +167,18 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
         raise RestoreError(f"schema_version must be {SCHEMA_VERSION}")
     if not is_empty(session):
         raise RestoreError("the database is not empty")
-    counts = dict.fromkeys(("workspaces", "people", "meetings", "items", "actions", "decisions"), 0)
+    counts = dict.fromkeys(
+        (
+            "workspaces",
+            "people",
+            "meetings",
+            "items",
+            "actions",
+            "decisions",
+            "conversation_refs",
+        ),
+        0,
+    )
     try:
         for ws in data["workspaces"]:
             workspace = Workspace.model_validate(
@@ -166,6 +191,7 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                     "decisions",
                     "audit_events",
                     *ASSIGNMENT_KEYS,
+                    "conversation_refs",
                 )
             )
             session.add(workspace)
@@ -179,7 +205,7 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
             for s in ws["series"]:
                 session.add(
                     MeetingSeries.model_validate(
-                        {**_plain(s, "pending_items"), "workspace_id": wid}
+                        {**_plain(s, "pending_items", "occurrences"), "workspace_id": wid}
                     )
                 )
             session.flush()
@@ -201,6 +227,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
                 for i in s["pending_items"]:
                     session.add(AgendaItem.model_validate({**i, "workspace_id": wid}))
                     counts["items"] += 1
+                # Absent from exports made before they were included (schema_version 1 too).
+                for o in s.get("occurrences", []):
+                    session.add(SeriesOccurrence.model_validate({**o, "series_id": s["id"]}))
             session.flush()
             for a in ws["actions"]:
                 session.add(
@@ -226,6 +255,9 @@ def restore_data(session: Session, data: dict[str, Any]) -> dict[str, int]:
             )
             for e in ws["audit_events"]:
                 session.add(AuditEvent.model_validate({**e, "workspace_id": wid}))
+            for r in ws.get("conversation_refs", []):
+                session.add(ConversationRef.model_validate({**r, "workspace_id": wid}))
+                counts["conversation_refs"] += 1
             session.flush()
     except (KeyError, TypeError, ValueError) as err:
         raise RestoreError(f"malformed export: {err}") from err
@@ -248,6 +280,8 @@ def _reset_sequences(session: Session) -> None:
         "decision",
         "audit_event",
         *ASSIGNMENT_TABLES,
+        "series_occurrence",
+        "conversation_ref",
     ):
         session.execute(
             text(

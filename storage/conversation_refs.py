@@ -15,6 +15,8 @@ CHANNEL = "channel"  # key: the channel or group-chat id
 # key: the person's platform user id; not a conversation but how to open one
 # (Teams: their Teams member id, so the bot can start a 1:1 chat from a team it is in).
 MEMBER = "member"
+# In a CHANNEL reference: the team the channel belongs to (to forget them all when removed).
+TEAM_FIELD = "team_id"
 
 
 def save_ref(
@@ -57,6 +59,58 @@ def get_ref(
     )
     row = session.exec(stmt).first()
     return dict(row.reference) if row is not None else None
+
+
+def delete_ref(session: Session, /, *, workspace_id: int, kind: str, key: str) -> bool:
+    """Forget one reference (the app was removed there); True when there was one."""
+    stmt = select(ConversationRef).where(
+        ConversationRef.workspace_id == workspace_id,
+        ConversationRef.kind == kind,
+        ConversationRef.key == key,
+    )
+    row = session.exec(stmt).first()
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    return True
+
+
+def delete_team(
+    session: Session, /, *, workspace_id: int, team: str, channels: Iterable[str]
+) -> int:
+    """Forget every channel of a team the bot was removed from, and the ways to people met there.
+
+    Args:
+        session: the open transaction.
+        workspace_id: the tenant's workspace.
+        team: the team's id; channel references record it as ``team_id`` when they are stored.
+        channels: channel ids known to belong to the team even without that record
+            (the removal activity's own channel, references stored before it was kept).
+
+    Returns:
+        How many references were deleted.
+    """
+    known = set(channels) | {team}
+    stmt = select(ConversationRef).where(
+        ConversationRef.workspace_id == workspace_id,
+        col(ConversationRef.kind).in_((CHANNEL, MEMBER)),
+    )
+    rows = list(session.exec(stmt))
+    gone = {
+        r.key
+        for r in rows
+        if r.kind == CHANNEL and (r.key in known or r.reference.get(TEAM_FIELD) == team)
+    }
+    deleted = 0
+    for row in rows:
+        if (row.kind == CHANNEL and row.key in gone) or (
+            row.kind == MEMBER and row.reference.get("via") in gone
+        ):
+            session.delete(row)
+            deleted += 1
+    session.flush()
+    return deleted
 
 
 def keys_with_ref(session: Session, /, *, workspace_id: int, kind: str) -> set[str]:

@@ -47,6 +47,9 @@ class Workspace(SQLModel, table=True):
     next_action_no: int = Field(default=1)
     next_decision_no: int = Field(default=1)
     created_at: datetime
+    # Set when the app was removed from the workspace (Slack app_uninstalled / tokens_revoked):
+    # the register is kept, scheduled messages to it are recorded as failed, not sent.
+    uninstalled_at: datetime | None = None
 
 
 class PersonBase(SQLModel):

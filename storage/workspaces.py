@@ -8,6 +8,7 @@ from typing import Literal
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from storage import audit
 from storage.models import Workspace
 
 
@@ -28,6 +29,9 @@ def get_or_create_workspace(
     )
     found = session.exec(stmt).first()
     if found is not None:
+        if found.uninstalled_at is not None:
+            # A request from the workspace means the app is back (reinstalled): resume.
+            mark_installed(session, found, at=at)
         return found
     ws = Workspace(
         platform=platform,
@@ -40,6 +44,62 @@ def get_or_create_workspace(
     session.add(ws)
     session.flush()
     return ws
+
+
+def mark_uninstalled(
+    session: Session, /, *, platform: str, external_id: str, at: datetime, reason: str
+) -> Workspace | None:
+    """Record that the app was removed from a workspace; its register is kept.
+
+    Args:
+        session: the open transaction.
+        platform: "slack", ...
+        external_id: the platform's id of the workspace (Slack team id).
+        at: when (the first removal counts; a redelivered event changes nothing).
+        reason: what said so ("app_uninstalled", "tokens_revoked"), for the audit trail.
+
+    Returns:
+        The workspace, or None when it never talked to us (nothing to keep).
+    """
+    ws = get_workspace(session, platform=platform, external_id=external_id)
+    if ws is None or ws.id is None or ws.uninstalled_at is not None:
+        return ws
+    ws.uninstalled_at = at
+    session.add(ws)
+    audit.record(
+        session,
+        workspace_id=ws.id,
+        actor_id=None,
+        entity="workspace",
+        entity_id=ws.id,
+        op="uninstalled",
+        at=at,
+        before={"uninstalled_at": None},
+        after={"uninstalled_at": at.isoformat(), "reason": reason},
+    )
+    session.flush()
+    return ws
+
+
+def mark_installed(session: Session, ws: Workspace, /, *, at: datetime) -> None:
+    """Record that the app is in a workspace again (reinstalled): scheduled messages resume."""
+    if ws.id is None or ws.uninstalled_at is None:
+        return
+    before = ws.uninstalled_at.isoformat()
+    ws.uninstalled_at = None
+    session.add(ws)
+    audit.record(
+        session,
+        workspace_id=ws.id,
+        actor_id=None,
+        entity="workspace",
+        entity_id=ws.id,
+        op="reinstalled",
+        at=at,
+        before={"uninstalled_at": before},
+        after={"uninstalled_at": None},
+    )
+    session.flush()
 
 
 def get_workspace(session: Session, /, *, platform: str, external_id: str) -> Workspace | None:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.slack.clients import web_client
 from bot.slack.guard import single_team_guard
+from bot.slack.lifecycle import register_lifecycle
 from bot.slack.listeners import register
 from bot.slack.oauth import oauth_settings
 from bot.slack.service import SlackService
@@ -98,4 +99,11 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         )
         app.use(single_team_guard(settings.default_language))
     register(app, service)
+    register_lifecycle(
+        app,
+        engine=engine,
+        clock=settings.now,
+        store=app.installation_store if mode == Mode.OAUTH else None,
+        track=service.tracked,
+    )
     return app, service

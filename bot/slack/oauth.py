@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -21,6 +22,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack.lifecycle import reinstalled
 
 log = logging.getLogger("motesbot.slack.oauth")
 
@@ -44,9 +46,10 @@ BOT_SCOPES = [
 class ThreadedInstallationStore(AsyncInstallationStore):
     """slack-sdk's SQLAlchemyInstallationStore, called from asyncio through worker threads."""
 
-    def __init__(self, store: SQLAlchemyInstallationStore) -> None:
-        """Wrap a synchronous store."""
+    def __init__(self, store: SQLAlchemyInstallationStore, engine: Engine | None = None) -> None:
+        """Wrap a synchronous store; with ``engine``, a new install resumes a removed workspace."""
         self.store = store
+        self.engine = engine
 
     @property
     def logger(self) -> logging.Logger:
@@ -56,6 +59,9 @@ class ThreadedInstallationStore(AsyncInstallationStore):
     async def async_save(self, installation: Installation) -> None:
         """Save an installation (and its bot)."""
         await asyncio.to_thread(self.store.save, installation)
+        if self.engine is not None and installation.team_id:
+            at = datetime.fromtimestamp(installation.installed_at, UTC)
+            await asyncio.to_thread(reinstalled, self.engine, installation.team_id, at=at)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Save a bot installation."""
@@ -144,7 +150,7 @@ def oauth_settings(settings: Settings, engine: Engine) -> AsyncOAuthSettings:
         scopes=BOT_SCOPES,
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=ThreadedInstallationStore(installation_store(settings, engine)),
+        installation_store=ThreadedInstallationStore(installation_store(settings, engine), engine),
         state_store=ThreadedStateStore(
             SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRY_SECONDS, engine=engine)
         ),

@@ -51,6 +51,7 @@ from bot.teams.activities import (
 )
 from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text, view_from_data
 from bot.teams.config import TeamsConfig
+from bot.teams.lifecycle import forget, is_removal, team_id
 from commands import registry
 from commands.dispatch import handle
 from commands.i18n import lang_of, t
@@ -169,6 +170,10 @@ def remember(
         return
     kind, key = target
     via = key if kind == conversation_refs.CHANNEL else None
+    reference = stored_reference(activity, identity)
+    team = team_id(activity) if kind == conversation_refs.CHANNEL else None
+    if team:
+        reference[conversation_refs.TEAM_FIELD] = team  # to forget the team's channels later
     with transaction(engine) as session:
         ws = get_or_create_workspace(
             session, platform=PLATFORM, external_id=tenant_id(activity), at=at
@@ -179,7 +184,7 @@ def remember(
             workspace_id=ws.id,
             kind=kind,
             key=key,
-            reference=stored_reference(activity, identity),
+            reference=reference,
             at=at,
         )
         for member in members:
@@ -238,6 +243,9 @@ class TeamsBot:
         self.teams.activity(ActivityTypes.message)(self._on_message)
         self.teams.conversation_update(ConversationUpdateTypes.MEMBERS_ADDED)(
             self._on_members_added
+        )
+        self.teams.conversation_update(ConversationUpdateTypes.MEMBERS_REMOVED)(
+            self._on_members_removed
         )
         self.teams.installation_update()(self._on_installation_update)
         self.app.before_turn(self._normalize_invoke_name)
@@ -361,8 +369,14 @@ class TeamsBot:
         await context.send_activity(message_activity(welcome))
 
     async def _on_installation_update(self, context: TurnContext, state: TurnState) -> None:
-        if (context.activity.action or "add").startswith("add"):
+        if is_removal(context.activity):
+            await asyncio.to_thread(forget, self.engine, context.activity)
+        elif (context.activity.action or "add").startswith("add"):
             await self._remember(context)
+
+    async def _on_members_removed(self, context: TurnContext, state: TurnState) -> None:
+        if is_removal(context.activity):  # the bot itself, not someone leaving a team
+            await asyncio.to_thread(forget, self.engine, context.activity)
 
     async def _on_card_action(
         self, context: TurnContext, state: TurnState, data: Any

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.teams.agent import TeamsBot
 from bot.teams.config import TeamsConfig, warn_anonymous
+from bot.teams.service_url import service_url_refused
 from bot.web import RouteInstaller
 
 log = logging.getLogger("motesbot.teams")
@@ -22,6 +23,8 @@ TEAMS_BOT_KEY = web.AppKey("teams_bot", TeamsBot)
 # The key the SDK's aiohttp JWT middleware reads the auth configuration from.
 SDK_AUTH_CONFIG_KEY = "agent_configuration"
 AUTHORIZED_KEY = web.RequestKey("motesbot_authorized", bool)
+# Where the SDK's JWT middleware leaves the validated ClaimsIdentity on the request.
+SDK_CLAIMS_KEY = "claims_identity"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -30,6 +33,17 @@ def messages_handler(bot: TeamsBot) -> Handler:
     """The request handler: validate the JWT (SDK), then let the adapter run the turn."""
 
     async def process(request: web.Request) -> web.StreamResponse:
+        identity = request.get(SDK_CLAIMS_KEY)
+        claims = getattr(identity, "claims", None) or {}
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        service_url = body.get("serviceUrl") if isinstance(body, dict) else None
+        if service_url_refused(claims, service_url):
+            # Bot Framework's rules answer a token that fails a requirement with 403.
+            log.warning("refused a Teams request whose token names another serviceUrl")
+            return web.json_response({"error": "Forbidden"}, status=403)
         request[AUTHORIZED_KEY] = True
         response = await start_agent_process(request, bot.app, bot.adapter)
         return response if response is not None else web.Response(status=202)

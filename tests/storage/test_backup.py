@@ -128,3 +128,70 @@ def test_csv_has_one_row_per_action(console: Transcript) -> None:
     assert rows[0]["owners"] == "Lisa Andersson Lindberg; Per Ek"
     assert rows[0]["latest_note"] == "2026-11-23: Första utkastet klart"
     assert rows[1]["status"] == "done" and rows[1]["due_date"] == ""
+
+
+def test_conversation_refs_and_occurrences_survive_a_restore(
+    console: Transcript, postgres_url: str, tmp_path: object
+) -> None:
+    from sqlmodel import select
+
+    from storage import conversation_refs
+    from storage.models import Meeting, MeetingSeries, SeriesOccurrence
+    from storage.workspaces import get_or_create_workspace
+
+    _fill(console)
+    with transaction(console.engine) as session:
+        series = session.exec(select(MeetingSeries)).one()
+        meeting = session.exec(select(Meeting).order_by(Meeting.starts_at)).first()  # type: ignore[arg-type]
+        assert series.id is not None and meeting is not None
+        session.add(
+            SeriesOccurrence(
+                series_id=series.id,
+                occurrence_date=meeting.starts_at.date(),
+                meeting_id=meeting.id,
+                created_at=STAMP,
+            )
+        )
+        teams = get_or_create_workspace(session, platform="teams", external_id="tenant-1", at=STAMP)
+        assert teams.id is not None
+        conversation_refs.save_ref(
+            session,
+            workspace_id=teams.id,
+            kind=conversation_refs.PERSONAL,
+            key="aad-1",
+            reference={"claims": {"aud": "app"}, "conversation_reference": {"serviceUrl": "x"}},
+            at=STAMP,
+        )
+    first = _export(console.engine)
+    [kc] = [w for w in first["workspaces"] if w["platform"] == "console"]
+    assert [o["occurrence_date"] for o in kc["series"][0]["occurrences"]] == ["2026-12-10"]
+    [tenant] = [w for w in first["workspaces"] if w["platform"] == "teams"]
+    assert [(r["kind"], r["key"]) for r in tenant["conversation_refs"]] == [("personal", "aad-1")]
+    for url in (f"sqlite:///{tmp_path}/restored.db", postgres_url):
+        target = make_engine(url)
+        upgrade(target)
+        with transaction(target) as session:
+            counts = backup.restore_data(session, first)
+        assert counts["conversation_refs"] == 1
+        assert _export(target) == first
+        # Sequences continue after the restored ids.
+        with transaction(target) as session:
+            conversation_refs.save_ref(
+                session, workspace_id=tenant["id"], kind="channel", key="c", reference={}, at=STAMP
+            )
+        target.dispose()
+
+
+def test_an_export_without_the_newer_lists_still_restores(
+    console: Transcript, tmp_path: object
+) -> None:
+    _fill(console)
+    data = _export(console.engine)
+    for ws in data["workspaces"]:
+        del ws["conversation_refs"]
+        for series in ws["series"]:
+            del series["occurrences"]
+    target = make_engine(f"sqlite:///{tmp_path}/old.db")
+    upgrade(target)
+    with transaction(target) as session:
+        assert backup.restore_data(session, data)["actions"] == 2

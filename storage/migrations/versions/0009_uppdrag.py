@@ -1,7 +1,7 @@
 """uppdrag: responsible parties, assignments, their reports, actions and yearly follow-ups
 
 Revision ID: 0009_uppdrag
-Revises: 0005_shared_files
+Revises: 0008_lifecycle
 Create Date: 2026-12-02 03:10:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009_uppdrag"
-down_revision: str | Sequence[str] | None = "0005_shared_files"
+down_revision: str | Sequence[str] | None = "0008_lifecycle"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

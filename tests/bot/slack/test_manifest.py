@@ -35,6 +35,8 @@ def test_manifest_matches_the_app() -> None:
         "message.im",
         "app_home_opened",
         "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
     }
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is False

@@ -7,6 +7,7 @@ and records every call, so tests assert on what Teams would have received.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,8 @@ class ConnectorStub:
     fail_status: int | None = None
     # Teams ids ("29:…") → the TeamsChannelAccount the members endpoint returns.
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Tokens handed out by the managed-identity endpoint (``IDENTITY_ENDPOINT``), in order.
+    issued_tokens: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def app(self) -> web.Application:
@@ -43,6 +46,7 @@ class ConnectorStub:
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._activity)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._activity)
         app.router.add_get("/v3/conversations/{cid}/members/{mid}", self._member)
+        app.router.add_get("/msi/token", self._managed_identity_token)
         return app
 
     async def _record(self, request: web.Request) -> Call:
@@ -75,6 +79,21 @@ class ConnectorStub:
                 {"error": {"code": "MemberNotFoundInConversation"}}, status=404
             )
         return web.json_response(member)
+
+    async def _managed_identity_token(self, request: web.Request) -> web.Response:
+        # App Service's managed-identity endpoint: the bot's outbound token for a resource.
+        if request.headers.get("X-IDENTITY-HEADER") is None:
+            return web.json_response({"statusCode": 400, "message": "no header"}, status=400)
+        issued = f"stub-outbound-token-{len(self.issued_tokens) + 1}"
+        self.issued_tokens.append(issued)
+        return web.json_response(
+            {
+                "access_token": issued,
+                "expires_on": str(int(time.time()) + 3600),
+                "resource": request.query.get("resource"),
+                "token_type": "Bearer",
+            }
+        )
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
         await self._record(request)
