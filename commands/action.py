@@ -221,6 +221,9 @@ def _ids_arg(ctx: Ctx, sub: str, text: str) -> tuple[list[Action], str]:
     "och"/"and" joins it ("#3 5 rapporter" is #3 with a note). Every id must
     exist, or nothing is done.
     """
+    first = text.split(" ", 1)[0].rstrip(",;")
+    if is_u(first):
+        raise CommandError("upd_not_an_action", token=first.lstrip("#").upper(), sub=sub)
     numbers: list[int] = []
     pos = end = 0
     joined = False
