@@ -13,13 +13,14 @@ from commands.channel import (
 from commands.context import Ctx
 from commands.dates import DateError, extract_due, format_date, parse_date
 from commands.errors import CommandError
+from commands.forms import ActionForm
 from commands.i18n import t
-from commands.owners import resolve_all, split_owners
+from commands.owners import OwnerToken, resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
 from storage import actions as repo
 from storage import people
-from storage.models import Action, ActionStatus, Meeting, MeetingStatus
+from storage.models import Action, ActionStatus, AgendaItem, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
 LIST_LIMIT = 50
@@ -51,7 +52,7 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     if action.meeting_id is None:
         return False
     meeting = ctx.session.get(Meeting, action.meeting_id)
-    return meeting is not None and meeting.status == MeetingStatus.APPROVED.value
+    return meeting is not None and meeting.status == MeetingStatus.APPROVED
 
 
 @subcommand(
@@ -60,13 +61,24 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     words=("ny", "new", "skapa", "lägg", "create"),
 )
 def add(ctx: Ctx, text: str) -> Reply:
-    """Log an action under the running meeting and its current item."""
-    rest, tokens = split_owners(text)
-    try:
-        body, due = extract_due(rest, today=ctx.today, next_meeting=next_meeting_date(ctx))
-    except DateError as err:
-        raise date_error(err) from err
-    body = body.strip(" -–—,;:")
+    """Log an action under the running meeting and its current item.
+
+    The action is read from the typed line, or, when the request carries an
+    :class:`~commands.forms.ActionForm` (a Slack modal, a Teams card), from its fields.
+    """
+    form = ctx.request.form
+    if isinstance(form, ActionForm):
+        body = " ".join(form.text.split())
+        due = form.due
+        tokens = [OwnerToken("platform", uid) for uid in form.owner_ids]
+        tokens += [OwnerToken("quoted", name) for name in form.owner_names if name.strip()]
+    else:
+        rest, tokens = split_owners(text)
+        try:
+            body, due = extract_due(rest, today=ctx.today, next_meeting=next_meeting_date(ctx))
+        except DateError as err:
+            raise date_error(err) from err
+        body = body.strip(" -–—,;:")
     if not body:
         raise CommandError("action_add_usage")
     _check_text(body)
@@ -77,6 +89,12 @@ def add(ctx: Ctx, text: str) -> Reply:
         # Nobody else is in a private chat with the bot: "my" action, with my reminders.
         owners = [ctx.caller]
     meeting = running_meeting(ctx)
+    meeting_id = meeting.id if meeting else None
+    item_id = meeting.current_item_id if meeting else None
+    if isinstance(form, ActionForm) and form.item_id is not None:
+        chosen = ctx.session.get(AgendaItem, form.item_id)
+        if chosen is not None and chosen.workspace_id == ctx.ws_id and chosen.meeting_id:
+            meeting_id, item_id = chosen.meeting_id, chosen.id
     action = repo.create_action(
         ctx.session,
         workspace_id=ctx.ws_id,
@@ -85,10 +103,19 @@ def add(ctx: Ctx, text: str) -> Reply:
         due_date=due,
         at=ctx.now,
         created_by_id=ctx.caller_id,
-        meeting_id=meeting.id if meeting else None,
-        item_id=meeting.current_item_id if meeting else None,
+        meeting_id=meeting_id,
+        item_id=item_id,
         source_ref=None,
     )
+    if isinstance(form, ActionForm) and form.link:
+        repo.add_note(
+            ctx.session,
+            action=action,
+            text=form.link[:4000],
+            note_date=ctx.today,
+            actor_id=ctx.caller_id,
+            at=ctx.now,
+        )
     # The running meeting found above already says where the confirmation goes.
     vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
     return _one(ctx, action, t(ctx.lang, "action_added", number=action.number), vis=vis)
@@ -98,13 +125,14 @@ def add(ctx: Ctx, text: str) -> Reply:
     "action",
     "list",
     words=("lista", "ls", "visa-alla"),
+    read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, or someone's."""
     word = text.strip().casefold()
     owner_id: int | None = None
     involving_id: int | None = None
-    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
+    statuses: tuple[str, ...] = (ActionStatus.OPEN,)
     due_before = None
     if word == "":
         involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
@@ -115,7 +143,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     elif word in ("overdue", "försenade", "forsenade", "sena", "late"):
         due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
-        statuses, headline = (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
+        statuses, headline = (ActionStatus.DONE,), t(ctx.lang, "list_done")
     else:
         _, tokens = split_owners(text)
         if len(tokens) != 1:
@@ -149,9 +177,9 @@ def list_(ctx: Ctx, text: str) -> Reply:
 def done(ctx: Ctx, text: str) -> Reply:
     """Close an action, with an optional closing note."""
     action, note = _action_arg(ctx, "done", text)
-    if action.status == ActionStatus.DONE.value:
+    if action.status == ActionStatus.DONE:
         return _one(ctx, action, t(ctx.lang, "action_already_done", number=action.number))
-    if action.status == ActionStatus.CANCELLED.value:
+    if action.status == ActionStatus.CANCELLED:
         raise CommandError("action_is_cancelled", number=action.number)
     if note:
         _check_text(note)
@@ -169,7 +197,7 @@ def done(ctx: Ctx, text: str) -> Reply:
         op="done",
         actor_id=ctx.caller_id,
         at=ctx.now,
-        status=ActionStatus.DONE.value,
+        status=ActionStatus.DONE,
     )
     return _one(ctx, action, t(ctx.lang, "action_done", number=action.number), vis=visibility(ctx))
 
@@ -182,7 +210,7 @@ def done(ctx: Ctx, text: str) -> Reply:
 def reopen(ctx: Ctx, text: str) -> Reply:
     """Reopen an action."""
     action, _ = _action_arg(ctx, "reopen", text)
-    if action.status == ActionStatus.OPEN.value:
+    if action.status == ActionStatus.OPEN:
         return _one(ctx, action, t(ctx.lang, "action_already_open", number=action.number))
     repo.update_action(
         ctx.session,
@@ -190,7 +218,7 @@ def reopen(ctx: Ctx, text: str) -> Reply:
         op="reopen",
         actor_id=ctx.caller_id,
         at=ctx.now,
-        status=ActionStatus.OPEN.value,
+        status=ActionStatus.OPEN,
     )
     return _one(ctx, action, t(ctx.lang, "action_reopened", number=action.number))
 
@@ -295,7 +323,7 @@ def edit(ctx: Ctx, text: str) -> Reply:
 def cancel(ctx: Ctx, text: str) -> Reply:
     """Cancel an action."""
     action, _ = _action_arg(ctx, "cancel", text)
-    if action.status == ActionStatus.CANCELLED.value:
+    if action.status == ActionStatus.CANCELLED:
         return _one(ctx, action, t(ctx.lang, "action_already_cancelled", number=action.number))
     repo.update_action(
         ctx.session,
@@ -303,7 +331,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
         op="cancel",
         actor_id=ctx.caller_id,
         at=ctx.now,
-        status=ActionStatus.CANCELLED.value,
+        status=ActionStatus.CANCELLED,
     )
     return _one(ctx, action, t(ctx.lang, "action_cancelled", number=action.number))
 
@@ -312,6 +340,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     "action",
     "show",
     words=("visa", "view"),
+    read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one action in full."""

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
 from commands import format as fmt
-from commands.channel import channel_series, next_meeting
-from commands.context import Ctx
+from commands.channel import channel_series, next_meeting, running_meeting
+from commands.context import Ctx, build_ctx
 from commands.errors import CommandError
 from commands.i18n import t
 from commands.meeting import title_of
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply
+from commands.request import Request
 from storage import meetings as repo
 from storage.models import AgendaItem
 
+log = logging.getLogger("motesbot.commands.agenda")
 MAX_TITLE = 500
 
 
@@ -71,6 +78,7 @@ def add(ctx: Ctx, text: str) -> Reply:
     "agenda",
     "list",
     words=("lista", "visa", "ls", "show"),
+    read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """Show the next meeting's agenda, or the items held for the series."""
@@ -92,3 +100,25 @@ def list_(ctx: Ctx, text: str) -> Reply:
             ctx.lang, "agenda_for", title=t(ctx.lang, "agenda_pending", series=series[0].name)
         )
     return Reply(headline, tuple(lines or [Line(t(ctx.lang, "agenda_empty"))]), lang=ctx.lang)
+
+
+def choices(request: Request, *, engine: Engine) -> list[tuple[int, str]]:
+    """The items of the channel's running meeting, else of its next one, as (id, label).
+
+    What a form offers to file an action under (the Slack action modal). Read-only.
+
+    Returns:
+        An empty list when the channel has no meeting or the database fails (a form
+        without the item field still works).
+    """
+    try:
+        with Session(engine) as session:
+            ctx = build_ctx(session, request)
+            meeting = running_meeting(ctx) or next_meeting(ctx)
+            if meeting is None or meeting.id is None:
+                return []
+            items = repo.items_of(ctx.session, meeting_id=meeting.id)
+            return [(i.id, fmt.item_text(i, ctx.lang)) for i in items if i.id is not None]
+    except Exception:
+        log.warning("agenda choices unavailable", exc_info=True)
+        return []
