@@ -274,8 +274,8 @@ class TeamsBot:
             command, text = parsed.command, parsed.text
         request = self._request(activity, command, text, mentions=parsed.mentions)
         result = await self._run(request)
-        if result.duplicate:
-            return  # a redelivered activity: the first one was answered
+        # A redelivered activity is answered "already received" (result.duplicate); the
+        # first delivery's answer stands.
         reply, view = result.reply, view_of(result, text)
         links: list[tuple[str, str]] = []
         if reply.files and not reply.error:
