@@ -125,6 +125,7 @@ def _attempt(request: Request, engine: Engine, config: Config | None, *, first: 
     written = _Written()
     try:
         with transaction(engine) as session:
+            event.listen(session, "before_flush", _check_lengths)
             event.listen(session, "after_flush", written.collect)
             try:
                 ctx = build_ctx(session, request, config)
@@ -268,6 +269,26 @@ def _is_duplicate_key(request: Request, engine: Engine) -> bool:
             return session.exec(stmt).first() is not None
     except Exception:
         return False
+
+
+def _check_lengths(session: Session, _context: object, _instances: object) -> None:
+    """Refuse, as the user's error, a text longer than its column before the database does.
+
+    PostgreSQL rejects it (SQLite would silently keep it); either way it is input, not a
+    bug, so it must not surface as a database error.
+    """
+    for obj in (*session.new, *session.dirty):
+        table = getattr(obj, "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            # SQLModel's AutoString passes its String's length through.
+            length = getattr(column.type, "length", None)
+            if not isinstance(length, int) or length <= 0:
+                continue
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str) and len(value) > length:
+                raise CommandError("too_long", max=length)
 
 
 @dataclass
