@@ -76,7 +76,7 @@ def series_feed(session: Session, series: MeetingSeries, *, now: datetime) -> by
         if meeting.place:
             event.add("location", meeting.place)
         event.add("description", _agenda_text(session, meeting))
-        cancelled = meeting.status == MeetingStatus.CANCELLED.value
+        cancelled = meeting.status == MeetingStatus.CANCELLED
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         cal.add_component(event)
     data: bytes = cal.to_ical()
@@ -91,7 +91,7 @@ def person_feed(session: Session, person: Person, *, now: datetime) -> bytes:
         session,
         workspace_id=person.workspace_id,
         owner_id=person.id,
-        statuses=(ActionStatus.OPEN.value,),
+        statuses=(ActionStatus.OPEN,),
         limit=10_000,
     )
     for action in actions:

@@ -21,6 +21,7 @@ from bot.server import platforms_configured, run_server
 from bot.settings import Settings, load
 from bot.teams.cli import teams_app
 from bot.teams.config import TeamsConfigError
+from commands.context import Config
 from scheduler.runtime import start_in_thread
 from storage import backup
 from storage.db import transaction
@@ -60,16 +61,25 @@ def run() -> None:
         return
     # The scheduler (morning DMs, digests) runs beside the console; see docs/scheduler.md.
     stop_scheduler = start_in_thread(
-        engine, build_messengers(settings, engine, sys.stdout), settings.now
+        engine,
+        build_messengers(settings, engine, sys.stdout),
+        settings.now,
+        reconcile_every=settings.motesbot_reconcile_seconds,
+        follower_retry=settings.motesbot_follower_retry_seconds,
     )
     try:
-        _console(engine, settings.now, user=None, channel="kc")
+        _console(engine, settings.now, user=None, channel="kc", config=_config(settings))
     finally:
         stop_scheduler()
 
 
 def _console(
-    engine: Engine, clock: Callable[[], datetime], *, user: str | None, channel: str
+    engine: Engine,
+    clock: Callable[[], datetime],
+    *,
+    user: str | None,
+    channel: str,
+    config: Config | None = None,
 ) -> None:
     name = user or getpass.getuser().capitalize()
     interactive = sys.stdin.isatty()
@@ -86,11 +96,16 @@ def _console(
         channel=channel,
         clock=clock,
         prompt=None,
+        config=config,
     )
     if interactive:
         return
     if errors:
         err_console.print(f"{errors} kommando(n) gav fel.", style="yellow")
+
+
+def _config(settings: Settings) -> Config:
+    return Config(public_url=settings.public_url)
 
 
 def _interactive_lines() -> Iterator[str]:
@@ -112,7 +127,7 @@ def shell(
 ) -> None:
     """Type commands in the terminal (or pipe them in), one per line."""
     settings, engine = _engine()
-    _console(engine, settings.now, user=as_, channel=channel)
+    _console(engine, settings.now, user=as_, channel=channel, config=_config(settings))
 
 
 @db_app.command("upgrade")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -27,7 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, ge
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.settings import Settings
+from bot.settings import Settings, environment
 from commands import metrics as hooks
 
 # Re-exported so that callers outside commands/ find every hook in one place.
@@ -100,7 +99,7 @@ class Redactor:
 def secrets_from(settings: Settings | None, environ: dict[str, str] | None = None) -> list[str]:
     """Collect the secret values this process knows: settings, environment, database password."""
     found: list[str] = []
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     for name, value in env.items():
         if SECRET_NAME.search(name) and value:
             found.append(value)

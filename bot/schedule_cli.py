@@ -101,7 +101,7 @@ def find_meeting(session: Session, target: str, now: datetime) -> Meeting | None
             select(Meeting)
             .where(
                 Meeting.series_id == series.id,
-                Meeting.status == MeetingStatus.PLANNED.value,
+                Meeting.status == MeetingStatus.PLANNED,
                 col(Meeting.starts_at) > now,
             )
             .order_by(col(Meeting.starts_at))

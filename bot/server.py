@@ -70,7 +70,16 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
     if socket is not None:
         await socket.connect_async()
     scheduler = (
-        asyncio.create_task(run_scheduler(engine, messengers, settings.now, stop))
+        asyncio.create_task(
+            run_scheduler(
+                engine,
+                messengers,
+                settings.now,
+                stop,
+                reconcile_every=settings.motesbot_reconcile_seconds,
+                follower_retry=settings.motesbot_follower_retry_seconds,
+            )
+        )
         if settings.scheduler_enabled
         else None
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from dotenv import dotenv_values
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,9 +28,12 @@ class Settings(BaseSettings):
     default_language: str = "sv"
     # Replicas that should never send scheduled messages (or benchmarks) turn this off.
     scheduler_enabled: bool = True
+    # How often the scheduler's leader reconciles jobs, and a follower tries to lead (seconds).
+    motesbot_reconcile_seconds: float = Field(default=60.0, gt=0)
+    motesbot_follower_retry_seconds: float = Field(default=10.0, gt=0)
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
     motesbot_now: str | None = None
-    # Where users reach the bot's web server (calendar feed links); commands read PUBLIC_URL.
+    # Where users reach the bot's web server (calendar feed links, document downloads).
     public_url: str = "http://localhost:3000"
 
     slack_bot_token: str | None = None
@@ -36,6 +42,8 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     slack_api_url: str | None = None
+    # Slack commands run at most this many at a time after their ack (bot/slack/work.py).
+    slack_parallel_work: int = Field(default=2, ge=1)
 
     @property
     def slack_configured(self) -> bool:
@@ -57,3 +65,20 @@ class Settings(BaseSettings):
 def load() -> Settings:
     """Read the settings from the environment."""
     return Settings()
+
+
+def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The raw variables: ``.env`` (like Settings) overlaid by the process environment.
+
+    The one place besides :class:`Settings` where the environment is read; for settings
+    kept in another library's shape (the Agents SDK's ``CONNECTIONS__…``) and for finding
+    secret values to redact from logs.
+
+    Args:
+        env: use these instead (tests).
+    """
+    if env is not None:
+        return dict(env)
+    merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    merged.update(os.environ)
+    return merged

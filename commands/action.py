@@ -19,14 +19,15 @@ from commands.channel import (
 from commands.context import Ctx
 from commands.dates import DateError, extract_due, format_date, parse_date
 from commands.errors import CommandError
+from commands.forms import ActionForm
 from commands.i18n import t
-from commands.owners import resolve_all, split_owners
+from commands.owners import OwnerToken, resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
 from storage import audit, people
 from storage.assignments import assignment_of_action, link_action
-from storage.models import Action, ActionStatus, AuditEvent, Meeting, MeetingStatus
+from storage.models import Action, ActionStatus, AgendaItem, AuditEvent, Meeting, MeetingStatus
 
 MAX_ACTION_TEXT = 2000
 # A page fits Slack's 50 blocks (a line and its buttons are two) and a Teams card.
@@ -70,7 +71,7 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     if action.meeting_id is None:
         return False
     meeting = ctx.session.get(Meeting, action.meeting_id)
-    return meeting is not None and meeting.status == MeetingStatus.APPROVED.value
+    return meeting is not None and meeting.status == MeetingStatus.APPROVED
 
 
 @subcommand(
@@ -79,20 +80,34 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     words=("ny", "new", "skapa", "lägg", "create"),
 )
 def add(ctx: Ctx, text: str) -> Reply:
-    """Log an action under the running meeting and its current item."""
-    text, u_number = take_assignment_ref(text)
-    assignment = get_u(ctx, u_number) if u_number is not None else None
-    rest, tokens = split_owners(text)
-    try:
-        body, due = extract_due(
-            rest,
-            today=ctx.today,
-            next_meeting=next_meeting_date(ctx),
-            series_meeting=series_meeting_lookup(ctx),
-        )
-    except DateError as err:
-        raise date_error(err, ctx.lang) from err
-    body = body.strip(" -–—,;:")
+    """Log an action under the running meeting and its current item.
+
+    The action is read from the typed line, or, when the request carries an
+    :class:`~commands.forms.ActionForm` (a Slack modal, a Teams card), from its fields.
+    """
+    form = ctx.request.form
+    assignment = None
+    if isinstance(form, ActionForm):
+        body = " ".join(form.text.split())
+        due = form.due
+        tokens = [OwnerToken("platform", uid) for uid in form.owner_ids]
+        tokens += [OwnerToken("quoted", name) for name in form.owner_names if name.strip()]
+        # A form has no command to type again with --ja: a name in its field is taken as written.
+        ctx.confirmed = True
+    else:
+        text, u_number = take_assignment_ref(text)
+        assignment = get_u(ctx, u_number) if u_number is not None else None
+        rest, tokens = split_owners(text)
+        try:
+            body, due = extract_due(
+                rest,
+                today=ctx.today,
+                next_meeting=next_meeting_date(ctx),
+                series_meeting=series_meeting_lookup(ctx),
+            )
+        except DateError as err:
+            raise date_error(err, ctx.lang) from err
+        body = body.strip(" -–—,;:")
     if not body:
         raise CommandError("action_add_usage")
     _check_text(body)
@@ -103,6 +118,12 @@ def add(ctx: Ctx, text: str) -> Reply:
         # Nobody else is in a private chat with the bot: "my" action, with my reminders.
         owners = [ctx.caller]
     meeting = running_meeting(ctx)
+    meeting_id = meeting.id if meeting else None
+    item_id = meeting.current_item_id if meeting else None
+    if isinstance(form, ActionForm) and form.item_id is not None:
+        chosen = ctx.session.get(AgendaItem, form.item_id)
+        if chosen is not None and chosen.workspace_id == ctx.ws_id and chosen.meeting_id:
+            meeting_id, item_id = chosen.meeting_id, chosen.id
     action = repo.create_action(
         ctx.session,
         workspace_id=ctx.ws_id,
@@ -111,13 +132,22 @@ def add(ctx: Ctx, text: str) -> Reply:
         due_date=due,
         at=ctx.now,
         created_by_id=ctx.caller_id,
-        meeting_id=meeting.id if meeting else None,
-        item_id=meeting.current_item_id if meeting else None,
+        meeting_id=meeting_id,
+        item_id=item_id,
         source_ref=None,
     )
     if assignment is not None:
         link_action(
             ctx.session, assignment=assignment, action=action, actor_id=ctx.caller_id, at=ctx.now
+        )
+    if isinstance(form, ActionForm) and form.link:
+        repo.add_note(
+            ctx.session,
+            action=action,
+            text=form.link[:4000],
+            note_date=ctx.today,
+            actor_id=ctx.caller_id,
+            at=ctx.now,
         )
     # The running meeting found above already says where the confirmation goes.
     vis = Visibility.CHANNEL if meeting is not None else Visibility.CALLER
@@ -142,6 +172,7 @@ def _page(text: str) -> tuple[str, int]:
     "action",
     "list",
     words=("lista", "ls", "visa-alla"),
+    read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, cancelled or someone's, a page at a time."""
@@ -149,7 +180,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     word = what.casefold()
     owner_id: int | None = None
     involving_id: int | None = None
-    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
+    statuses: tuple[str, ...] = (ActionStatus.OPEN,)
     due_before = None
     if word == "":
         involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
@@ -160,9 +191,9 @@ def list_(ctx: Ctx, text: str) -> Reply:
     elif word in ("overdue", "försenade", "forsenade", "sena", "late"):
         due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
-        statuses, headline = (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
+        statuses, headline = (ActionStatus.DONE,), t(ctx.lang, "list_done")
     elif word in ("cancelled", "canceled", "strukna", "struken"):
-        statuses, headline = (ActionStatus.CANCELLED.value,), t(ctx.lang, "list_cancelled")
+        statuses, headline = (ActionStatus.CANCELLED,), t(ctx.lang, "list_cancelled")
     else:
         _, tokens = split_owners(what)
         if len(tokens) != 1:
@@ -566,6 +597,7 @@ def history_lines(ctx: Ctx, action: Action) -> list[Line]:
     "action",
     "show",
     words=("visa", "view"),
+    read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one action in full, with its history."""

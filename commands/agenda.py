@@ -6,20 +6,25 @@ the agenda ``/agenda lista`` shows (the next meeting, or the items held for the 
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+import logging
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from commands import format as fmt
 from commands.channel import channel_series, next_meeting, running_meeting, visibility
-from commands.context import Ctx
+from commands.context import Ctx, build_ctx
 from commands.errors import CommandError
 from commands.i18n import t
 from commands.meeting import ITEM_NUMBER_RE, title_of
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply
+from commands.request import Request
 from storage import meetings as repo
 from storage.models import Action, AgendaItem, Decision, Meeting, MeetingStatus
 
+log = logging.getLogger("motesbot.commands.agenda")
 MAX_TITLE = 500
 
 
@@ -94,6 +99,7 @@ def add(ctx: Ctx, text: str) -> Reply:
     "agenda",
     "list",
     words=("lista", "visa", "ls", "show"),
+    read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """Show the next meeting's agenda, or the items held for the series."""
@@ -337,3 +343,25 @@ def _agenda_after(ctx: Ctx, items: list[AgendaItem]) -> list[Line]:
     return [Line(t(ctx.lang, "agenda"), heading=True)] + [
         Line(fmt.item_text(i, ctx.lang)) for i in ordered
     ]
+
+
+def choices(request: Request, *, engine: Engine) -> list[tuple[int, str]]:
+    """The items of the channel's running meeting, else of its next one, as (id, label).
+
+    What a form offers to file an action under (the Slack action modal). Read-only.
+
+    Returns:
+        An empty list when the channel has no meeting or the database fails (a form
+        without the item field still works).
+    """
+    try:
+        with Session(engine) as session:
+            ctx = build_ctx(session, request)
+            meeting = running_meeting(ctx) or next_meeting(ctx)
+            if meeting is None or meeting.id is None:
+                return []
+            items = repo.items_of(ctx.session, meeting_id=meeting.id)
+            return [(i.id, fmt.item_text(i, ctx.lang)) for i in items if i.id is not None]
+    except Exception:
+        log.warning("agenda choices unavailable", exc_info=True)
+        return []

@@ -8,8 +8,29 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from commands.request import Request
+from commands.i18n import lang_of
+from commands.request import Request, UserRef
+from storage import people
 from storage.models import MeetingSeries, Person, Workspace
+from storage.workspaces import get_or_create_workspace
+
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings commands need, read once by the adapter (bot/settings.py) and passed down.
+
+    Attributes:
+        public_url: where users reach the bot's web server (calendar feed links).
+    """
+
+    public_url: str = DEFAULT_PUBLIC_URL
+
+    @property
+    def base_url(self) -> str:
+        """The public URL without a trailing slash."""
+        return self.public_url.rstrip("/")
 
 
 @dataclass
@@ -24,6 +45,7 @@ class Ctx:
     tz: ZoneInfo
     # The command ended with the confirmation marker (commands/confirm.py).
     confirmed: bool = False
+    config: Config = Config()
 
     @property
     def ws_id(self) -> int:
@@ -58,3 +80,52 @@ def zone(name: str | None, default: str = "Europe/Stockholm") -> ZoneInfo:
         return ZoneInfo(name or default)
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo(default)
+
+
+def build_ctx(session: Session, request: Request, config: Config | None = None) -> Ctx:
+    """Find or create the workspace, ensure the caller and mentioned people, pick language and zone.
+
+    This is the only place a request's people are written: adapters pass the profiles
+    they resolved on the request and persist nothing themselves.
+    """
+    ws = get_or_create_workspace(
+        session, platform=request.platform, external_id=request.workspace, at=request.now
+    )
+    assert ws.id is not None
+    if request.user.platform_id:
+        caller = ensure_user(session, request, ws.id, request.user)
+    else:
+        caller = people.get_or_create_by_name(
+            session, workspace_id=ws.id, name=request.user.name, at=request.now
+        )
+    for user_id, ref in request.mentions.items():
+        if ref.platform_id and ref.platform_id != request.user.platform_id:
+            ensure_user(session, request, ws.id, ref)
+        elif not ref.platform_id and user_id:
+            ensure_user(session, request, ws.id, UserRef(platform_id=user_id, name=ref.name))
+    lang = request.lang or lang_of(caller.locale, ws.language)
+    tz = zone(caller.timezone or ws.timezone)
+    return Ctx(session, request, ws, caller, lang, tz, config or Config())
+
+
+def ensure_user(session: Session, request: Request, workspace_id: int, ref: UserRef) -> Person:
+    """Create or refresh the person of a chat account from the profile the adapter resolved."""
+    assert ref.platform_id is not None
+    person = people.upsert_chat_user(
+        session,
+        workspace_id=workspace_id,
+        platform_user_id=ref.platform_id,
+        display_name=ref.name,
+        timezone=ref.timezone,
+        locale=ref.locale,
+        email=ref.email,
+        at=request.now,
+    )
+    if ref.fetched:
+        people.stamp_profile(
+            session,
+            workspace=request.workspace,
+            platform_user_id=ref.platform_id,
+            at=request.now,
+        )
+    return person

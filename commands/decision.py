@@ -85,6 +85,7 @@ def add(ctx: Ctx, text: str) -> Reply:
     "decision",
     "list",
     words=("lista", "ls"),
+    read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List the latest decisions."""
@@ -101,6 +102,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     "decision",
     "search",
     words=("sök", "sok", "find", "hitta"),
+    read_only=True,
 )
 def search(ctx: Ctx, text: str) -> Reply:
     """Find decisions containing every word."""
@@ -123,6 +125,7 @@ def search(ctx: Ctx, text: str) -> Reply:
     "decision",
     "show",
     words=("visa", "view"),
+    read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one decision with where and by whom it was recorded."""

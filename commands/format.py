@@ -56,9 +56,9 @@ def action_text(
         owners_text(owners, lang),
         due_text(action.due_date, lang),
     ]
-    if action.status == ActionStatus.DONE.value:
+    if action.status == ActionStatus.DONE:
         parts.append(f"✅ {t(lang, 'status_done')}")
-    elif action.status == ActionStatus.CANCELLED.value:
+    elif action.status == ActionStatus.CANCELLED:
         parts.append(t(lang, "status_cancelled"))
     elif action.due_date is not None and action.due_date < today:
         parts.append(f"⚠️ {t(lang, 'overdue')}")
@@ -73,7 +73,7 @@ def action_text(
 def action_buttons(action: Action, lang: str) -> tuple[Button, ...]:
     """The buttons an action carries: Klar, Nytt datum, Anteckning, or Öppna igen."""
     n = action.number
-    if action.status == ActionStatus.OPEN.value:
+    if action.status == ActionStatus.OPEN:
         return (
             Button(t(lang, "btn_done"), f"action done #{n}", ButtonKind.RUN, primary=True),
             Button(t(lang, "btn_new_date"), f"action due #{n}", ButtonKind.PICK_DATE),

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from commands import format as fmt
-from commands.context import Ctx, zone
-from commands.dispatch import build_ctx, error_reply
+from commands.context import Ctx, build_ctx, zone
 from commands.i18n import lang_of, t
+from commands.pipeline import error_reply
 from commands.reply import Line, Reply
 from commands.request import Request
 from storage import actions as repo
@@ -62,7 +62,7 @@ def _home(ctx: Ctx, channel_ids: list[str] | None) -> Reply:
     actions = repo.list_actions(
         ctx.session,
         workspace_id=ctx.ws_id,
-        statuses=(ActionStatus.OPEN.value,),
+        statuses=(ActionStatus.OPEN,),
         owner_id=ctx.caller_id,
         limit=MAX_ACTIONS + 1,
     )
@@ -111,7 +111,7 @@ def _upcoming(
         .join(MeetingSeries, col(MeetingSeries.id) == col(Meeting.series_id))
         .where(
             Meeting.workspace_id == ctx.ws_id,
-            col(Meeting.status).in_((MeetingStatus.PLANNED.value, MeetingStatus.RUNNING.value)),
+            col(Meeting.status).in_((MeetingStatus.PLANNED, MeetingStatus.RUNNING)),
             col(Meeting.starts_at) >= ctx.now - timedelta(hours=12),
         )
         .order_by(col(Meeting.starts_at))

@@ -185,10 +185,7 @@ def new(ctx: Ctx, text: str) -> Reply:
         raise CommandError("meeting_in_past", date=format_date(day, ctx.lang))
     assert series.id is not None
     for other in repo.meetings_of_series(ctx.session, series_ids=[series.id]):
-        if (
-            other.status != MeetingStatus.CANCELLED.value
-            and fmt.local_date(other.starts_at, tz) == day
-        ):
+        if other.status != MeetingStatus.CANCELLED and fmt.local_date(other.starts_at, tz) == day:
             raise CommandError(
                 "meeting_exists", series=series.name, date=format_date(day, ctx.lang)
             )
@@ -211,7 +208,7 @@ def new(ctx: Ctx, text: str) -> Reply:
 
 def _meeting_to_start(ctx: Ctx) -> Meeting | None:
     planned = repo.meetings_of_series(
-        ctx.session, series_ids=series_ids(ctx), statuses=(MeetingStatus.PLANNED.value,)
+        ctx.session, series_ids=series_ids(ctx), statuses=(MeetingStatus.PLANNED,)
     )
     if not planned:
         return None
@@ -251,7 +248,7 @@ def start(ctx: Ctx, text: str) -> Reply:
     repo.set_status(
         ctx.session,
         meeting=meeting,
-        status=MeetingStatus.RUNNING.value,
+        status=MeetingStatus.RUNNING,
         actor_id=ctx.caller_id,
         at=ctx.now,
     )
@@ -468,7 +465,7 @@ def end(ctx: Ctx, text: str) -> Reply:
     repo.set_status(
         ctx.session,
         meeting=meeting,
-        status=MeetingStatus.ENDED.value,
+        status=MeetingStatus.ENDED,
         actor_id=ctx.caller_id,
         at=ctx.now,
     )
@@ -498,7 +495,7 @@ def _describe(ctx: Ctx, meeting: Meeting, headline: str) -> Reply:
     lines.append(Line(f"{t(ctx.lang, 'agenda')} ({status})", heading=True))
     agenda = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang)
     lines.extend(agenda or [Line(t(ctx.lang, "agenda_empty"))])
-    if meeting.status != MeetingStatus.PLANNED.value:
+    if meeting.status != MeetingStatus.PLANNED:
         lines.extend(summary_lines(ctx, meeting))
     return Reply(headline, tuple(lines), lang=ctx.lang)
 
@@ -507,6 +504,7 @@ def _describe(ctx: Ctx, meeting: Meeting, headline: str) -> Reply:
     "meeting",
     "show",
     words=("visa", "view"),
+    read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show the running meeting, else the next, else the latest."""
@@ -523,6 +521,7 @@ def show(ctx: Ctx, text: str) -> Reply:
     "meeting",
     "next",
     words=("nästa", "nasta", "upcoming"),
+    read_only=True,
 )
 def next_(ctx: Ctx, text: str) -> Reply:
     """Show the next planned meeting with its agenda."""

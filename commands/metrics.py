@@ -10,30 +10,17 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable
-from enum import StrEnum
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, Protocol
+from typing import Any, Protocol
 
-from commands.i18n import t
-from commands.registry import canonical_command
-from commands.reply import Reply
-from commands.request import Request
+from commands.result import Outcome
 
 log = logging.getLogger("motesbot.metrics")
 send_log = logging.getLogger("motesbot.scheduler.send")
 
 
-class Outcome(StrEnum):
-    """How one command ended, as an operator counts it."""
-
-    OK = "ok"
-    USER_ERROR = "user_error"
-    DB_UNAVAILABLE = "db_unavailable"
-    INTERNAL_ERROR = "internal_error"
-    DUPLICATE = "duplicate"
+__all__ = ["Observer", "Outcome", "record_command", "record_scheduled_send", "subscribe"]
 
 
 class Observer(Protocol):
@@ -87,7 +74,7 @@ def record_command(command: str, outcome: Outcome | str, seconds: float) -> None
     Args:
         command: the canonical command ("action", ...) or what the user typed if unknown.
         outcome: one of :class:`Outcome`.
-        seconds: how long ``handle`` took.
+        seconds: how long :func:`commands.pipeline.run` took.
     """
     outcome = str(outcome)
     with _lock:
@@ -134,36 +121,3 @@ def set_leader(is_leader: bool) -> None:
 def is_leader() -> bool:
     """The last leadership status reported with :func:`set_leader`."""
     return _leader
-
-
-def classify(reply: Reply) -> Outcome:
-    """Tell a reply's outcome from its text (``handle`` builds these from fixed messages)."""
-    headline = reply.headline
-    if headline == t(reply.lang, "duplicate_delivery"):
-        return Outcome.DUPLICATE
-    if not reply.error:
-        return Outcome.OK
-    if headline == t(reply.lang, "db_unavailable"):
-        return Outcome.DB_UNAVAILABLE
-    if headline == t(reply.lang, "internal_error"):
-        return Outcome.INTERNAL_ERROR
-    return Outcome.USER_ERROR
-
-
-_P = ParamSpec("_P")
-
-
-def observed(
-    handle: Callable[Concatenate[Request, _P], Reply],
-) -> Callable[Concatenate[Request, _P], Reply]:
-    """Decorate ``commands.dispatch.handle``: time it and count its outcome."""
-
-    @wraps(handle)
-    def wrapper(request: Request, /, *args: _P.args, **kwargs: _P.kwargs) -> Reply:
-        started = time.perf_counter()
-        reply = handle(request, *args, **kwargs)
-        command = canonical_command(request.command) or "unknown"
-        record_command(command, classify(reply), time.perf_counter() - started)
-        return reply
-
-    return wrapper

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 from sqlmodel import col, select
@@ -38,18 +37,12 @@ from storage.models import (
 )
 from storage.participants import ADJUSTER, CHAIR, functions_in
 
-DEFAULT_PUBLIC_URL = "http://localhost:3000"
 REVOKE_WORDS = frozenset({"revoke", "återkalla", "aterkalla", "stäng", "stang", "off", "av"})
 
 
-def public_url() -> str:
-    """The bot's public base URL (``PUBLIC_URL``), without a trailing slash."""
-    return (os.environ.get("PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/")
-
-
-def feed_url(token: str) -> str:
-    """The subscription address of a feed."""
-    return f"{public_url()}/calendar/{token}.ics"
+def feed_url(ctx: Ctx, token: str) -> str:
+    """The subscription address of a feed, under the configured public URL."""
+    return f"{ctx.config.base_url}/calendar/{token}.ics"
 
 
 # -- which meeting -----------------------------------------------------------
@@ -59,7 +52,7 @@ def _latest_held(ctx: Ctx) -> Meeting | None:
     held = meeting_repo.meetings_of_series(
         ctx.session,
         series_ids=series_ids(ctx),
-        statuses=(MeetingStatus.ENDED.value, MeetingStatus.APPROVED.value),
+        statuses=(MeetingStatus.ENDED, MeetingStatus.APPROVED),
     )
     return held[-1] if held else None
 
@@ -110,6 +103,7 @@ def _title(ctx: Ctx, meeting: Meeting) -> str:
     "meeting",
     "minutes",
     words=("protokoll", "minnesanteckningar", "anteckningar", "minnesanteckning"),
+    read_only=True,
 )
 def minutes(ctx: Ctx, text: str) -> Reply:
     """Attach the minutes of a meeting as Markdown and DOCX."""
@@ -162,7 +156,7 @@ def may_approve(ctx: Ctx, meeting: Meeting) -> bool:
     for part, person in ctx.session.exec(stmt):
         if person.id != ctx.caller_id and name_key(person.display_name) != me:
             continue
-        if part.role == ParticipantRole.ORGANIZER.value:
+        if part.role == ParticipantRole.ORGANIZER:
             return True
         if functions_in(part.title) & {CHAIR, ADJUSTER}:
             return True
@@ -178,18 +172,18 @@ def approve(ctx: Ctx, text: str) -> Reply:
     """Approve (justera) a meeting's minutes."""
     meeting = pick_meeting(ctx, text)
     title = _title(ctx, meeting)
-    if meeting.status == MeetingStatus.APPROVED.value:
+    if meeting.status == MeetingStatus.APPROVED:
         return Reply(t(ctx.lang, "min_already_approved", title=title), lang=ctx.lang)
-    if meeting.status == MeetingStatus.PLANNED.value:
+    if meeting.status == MeetingStatus.PLANNED:
         raise CommandError("min_approve_planned", title=title)
-    if meeting.status == MeetingStatus.CANCELLED.value:
+    if meeting.status == MeetingStatus.CANCELLED:
         raise CommandError("min_approve_cancelled", title=title)
     if not may_approve(ctx, meeting):
         raise CommandError("min_approve_not_allowed", title=title)
     meeting_repo.set_status(
         ctx.session,
         meeting=meeting,
-        status=MeetingStatus.APPROVED.value,
+        status=MeetingStatus.APPROVED,
         actor_id=ctx.caller_id,
         at=ctx.now,
     )
@@ -293,7 +287,7 @@ def _feed_reply(
     return Reply(
         headline,
         (
-            Line(feed_url(token.token)),
+            Line(feed_url(ctx, token.token)),
             Line(t(ctx.lang, "min_feed_revoke_hint", command=command)),
         ),
         lang=ctx.lang,

@@ -42,10 +42,10 @@ MD_MIME = "text/markdown"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 _ROLE_HEADINGS = (
-    (ParticipantRole.VOTING.value, "Beslutande"),
-    (ParticipantRole.SUBSTITUTE.value, "Ersättare"),
-    (ParticipantRole.OTHER.value, "Övriga närvarande"),
-    (ParticipantRole.ABSENT.value, "Anmäld frånvaro"),
+    (ParticipantRole.VOTING, "Beslutande"),
+    (ParticipantRole.SUBSTITUTE, "Ersättare"),
+    (ParticipantRole.OTHER, "Övriga närvarande"),
+    (ParticipantRole.ABSENT, "Anmäld frånvaro"),
 )
 _FUNCTION_HEADINGS = (
     (participants.CHAIR, "Ordförande"),
@@ -158,7 +158,7 @@ def _participants(
         .order_by(col(Person.display_name))
     )
     rows = list(session.exec(stmt))
-    organizers = {p.id for part, p in rows if part.role == ParticipantRole.ORGANIZER.value}
+    organizers = {p.id for part, p in rows if part.role == ParticipantRole.ORGANIZER}
     roles = []
     # The chair first, then the vice chair, then by name, as the old tool printed them.
     rows.sort(key=lambda r: (_rank(r[0].title), r[1].display_name))
@@ -169,7 +169,7 @@ def _participants(
     others: list[str] = []
     seen: set[int | None] = set()
     for part, p in rows:
-        if part.role in (ParticipantRole.PARTICIPANT.value, ParticipantRole.ORGANIZER.value):
+        if part.role in (ParticipantRole.PARTICIPANT, ParticipantRole.ORGANIZER):
             if p.id in seen:
                 continue
             seen.add(p.id)
@@ -188,9 +188,7 @@ def _action_rows(session: Session, actions: list[Action]) -> list[ActionRow]:
     for a in actions:
         assert a.id is not None
         names = ", ".join(p.display_name for p in owners.get(a.id, []))
-        status = {ActionStatus.DONE.value: "klar", ActionStatus.CANCELLED.value: "struken"}.get(
-            a.status, ""
-        )
+        status = {ActionStatus.DONE: "klar", ActionStatus.CANCELLED: "struken"}.get(a.status, "")
         rows.append(
             ActionRow(
                 number=a.number,
@@ -284,8 +282,8 @@ def build(
         else (workspace.name if workspace and workspace.name else DEFAULT_AUTHOR)
     )
     status = {
-        MeetingStatus.APPROVED.value: "justerat",
-        MeetingStatus.CANCELLED.value: "inställt",
+        MeetingStatus.APPROVED: "justerat",
+        MeetingStatus.CANCELLED: "inställt",
     }.get(meeting.status, "ej justerat")
     return MinutesDoc(
         meeting_id=meeting_id,

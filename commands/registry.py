@@ -44,6 +44,7 @@ class Sub:
     name: str
     words: tuple[str, ...]
     handler: Handler
+    read_only: bool = False
 
     def usage(self, lang: str) -> str:
         """The usage line, from the catalogue (``help_<command>_<name>_usage``)."""
@@ -62,6 +63,7 @@ def subcommand(
     name: str,
     *,
     words: tuple[str, ...],
+    read_only: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register a handler for ``/<command> <word> …``.
 
@@ -70,13 +72,16 @@ def subcommand(
         name: the canonical subcommand name ("add").
         words: every word that calls it, Swedish and English, lower case. Its help
             texts are the catalogue's ``help_<command>_<name>_usage`` and ``…_summary``.
+        read_only: it only shows things; an adapter may show its reply again later
+            (a Teams list card refreshed after a click) and nothing needs refreshing.
 
     Returns:
         A decorator that registers and returns the handler.
     """
 
     def register(handler: Handler) -> Handler:
-        SUBCOMMANDS.setdefault(command, []).append(Sub(command, name, (name, *words), handler))
+        sub = Sub(command, name, (name, *words), handler, read_only)
+        SUBCOMMANDS.setdefault(command, []).append(sub)
         return handler
 
     return register

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from commands.forms import ActionForm
+
 
 @dataclass(frozen=True)
 class UserRef:
@@ -16,6 +18,8 @@ class UserRef:
     timezone: str | None = None
     locale: str | None = None
     email: str | None = None
+    # The platform's profile API answered just now: the pipeline stamps the stored copy fresh.
+    fetched: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Request:
         lang: a language forced by the adapter ("sv"/"en"); else the user's locale decides.
         private: a one-to-one conversation between the user and the bot (Teams personal
             chat, Slack DM): an action logged there without an owner is the user's own.
+        form: what a form (Slack modal, Teams card) collected, as the subcommand's structured
+            input; the subcommand named by ``text`` reads it instead of parsing a line.
     """
 
     platform: str
@@ -48,3 +54,4 @@ class Request:
     idempotency_key: str | None = None
     lang: str | None = None
     private: bool = False
+    form: ActionForm | None = None

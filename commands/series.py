@@ -144,7 +144,7 @@ def _upcoming_lines(ctx: Ctx, item: MeetingSeries) -> list[Line]:
     upcoming = [
         m
         for m in repo.meetings_of_series(
-            ctx.session, series_ids=[item.id], statuses=(MeetingStatus.PLANNED.value,)
+            ctx.session, series_ids=[item.id], statuses=(MeetingStatus.PLANNED,)
         )
         if m.starts_at >= ctx.now
     ]
@@ -249,7 +249,7 @@ def _planned_on(ctx: Ctx, words: list[str], usage: str) -> tuple[Meeting, int]:
         raise CommandError(usage)
     _, end, day = found
     for meeting in repo.meetings_of_series(
-        ctx.session, series_ids=series_ids(ctx), statuses=(MeetingStatus.PLANNED.value,)
+        ctx.session, series_ids=series_ids(ctx), statuses=(MeetingStatus.PLANNED,)
     ):
         tz = ctx.series_tz(repo_series(ctx, meeting))
         if fmt.local_date(meeting.starts_at, tz) == day:
@@ -293,7 +293,7 @@ def move(ctx: Ctx, text: str) -> Reply:
     for other in repo.meetings_of_series(ctx.session, series_ids=[meeting.series_id or 0]):
         if (
             other.id != meeting.id
-            and other.status != MeetingStatus.CANCELLED.value
+            and other.status != MeetingStatus.CANCELLED
             and fmt.local_date(other.starts_at, tz) == day
         ):
             owner = repo_series(ctx, meeting)
@@ -337,7 +337,7 @@ def cancel(ctx: Ctx, text: str) -> Reply:
     repo.set_status(
         ctx.session,
         meeting=meeting,
-        status=MeetingStatus.CANCELLED.value,
+        status=MeetingStatus.CANCELLED,
         actor_id=ctx.caller_id,
         at=ctx.now,
     )

@@ -29,14 +29,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from storage.db import transaction
-from storage.models import Delivery
+from storage.models import Delivery, DeliveryStatus
 
 log = logging.getLogger("motesbot.scheduler")
 
-CLAIMED = "claimed"
-SENT = "sent"
-RETRY = "retry"
-FAILED = "failed"
+CLAIMED = DeliveryStatus.CLAIMED
+SENT = DeliveryStatus.SENT
+RETRY = DeliveryStatus.RETRY
+FAILED = DeliveryStatus.FAILED
 LEASE = timedelta(minutes=2)
 FIRST_BACKOFF = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)

@@ -45,11 +45,11 @@ MORNING_LEAD = timedelta(minutes=30)
 
 
 def _status_text(action: Action, lang: str, since: datetime, today: date) -> str:
-    if action.status == ActionStatus.DONE.value:
+    if action.status == ActionStatus.DONE:
         if action.done_at is not None and action.done_at >= since:
             return f"✅ {t(lang, 'digest_done_since')}"
         return f"✅ {t(lang, 'status_done')}"
-    if action.status == ActionStatus.CANCELLED.value:
+    if action.status == ActionStatus.CANCELLED:
         return t(lang, "status_cancelled")
     if action.due_date is not None and action.due_date < today:
         return f"⚠️ {t(lang, 'overdue')}"
@@ -122,7 +122,7 @@ def digest_reply(
             session,
             workspace_id=meeting.workspace_id,
             meeting_id=previous.id,
-            statuses=(ActionStatus.OPEN.value, ActionStatus.DONE.value),
+            statuses=(ActionStatus.OPEN, ActionStatus.DONE),
             limit=1000,
         )
         acts.sort(key=lambda a: a.number)
@@ -177,7 +177,7 @@ def _open_due_before(session: Session, meeting: Meeting, day: date) -> list[Acti
     )
     stmt = select(Action).where(
         Action.workspace_id == meeting.workspace_id,
-        Action.status == ActionStatus.OPEN.value,
+        Action.status == ActionStatus.OPEN,
         col(Action.due_date).is_not(None),
         col(Action.due_date) < day,
         col(Action.meeting_id).is_(None) | col(Action.meeting_id).in_(series_meetings),
@@ -211,7 +211,7 @@ def upcoming_meetings(session: Session, now: datetime) -> list[tuple[Meeting, Me
         select(Meeting, MeetingSeries)
         .join(MeetingSeries, col(MeetingSeries.id) == col(Meeting.series_id))
         .where(
-            Meeting.status == MeetingStatus.PLANNED.value,
+            Meeting.status == MeetingStatus.PLANNED,
             col(Meeting.starts_at) > now,
             col(Meeting.starts_at) <= now + LOOKAHEAD,
             col(MeetingSeries.channel_id).is_not(None),

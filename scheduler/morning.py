@@ -81,7 +81,7 @@ def _due_filter(
         # Naming the workspaces lets ix_action_open_due (workspace, status, due) bound the
         # scan on PostgreSQL too, so the cost follows the due actions, not the history.
         a.workspace_id.in_(workspace_ids),
-        a.status == ActionStatus.OPEN.value,
+        a.status == ActionStatus.OPEN,
         a.due_date.is_not(None),
         a.due_date <= horizon,
         p.reminders_enabled.is_(True),
@@ -198,7 +198,7 @@ def _button_template(lang: str) -> tuple[Button, ...]:
         workspace_id=0,
         number=0,
         text="",
-        status=ActionStatus.OPEN.value,
+        status=ActionStatus.OPEN,
         created_at=EPOCH,
         updated_at=EPOCH,
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -31,29 +30,27 @@ from storage.db import transaction
 
 log = logging.getLogger("motesbot.scheduler")
 
+# Tests (and impatient operators) may shorten both with MOTESBOT_RECONCILE_SECONDS and
+# MOTESBOT_FOLLOWER_RETRY_SECONDS (read in bot/settings.py); production keeps these.
 RECONCILE_EVERY = 60.0
 FOLLOWER_RETRY = 10.0
-# Tests (and impatient operators) may shorten both; production keeps the defaults above.
-RECONCILE_ENV = "MOTESBOT_RECONCILE_SECONDS"
-FOLLOWER_RETRY_ENV = "MOTESBOT_FOLLOWER_RETRY_SECONDS"
 LOOKAHEAD = timedelta(days=1)
 
 Clock = Callable[[], datetime]
 
 
-def _seconds(name: str, default: float) -> float:
-    """A positive number of seconds from the environment, else the default."""
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 class SchedulerService:
     """One process's scheduler: ticks only while it is the leader."""
 
-    def __init__(self, engine: Engine, messengers: Mapping[str, Messenger], clock: Clock) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        messengers: Mapping[str, Messenger],
+        clock: Clock,
+        *,
+        reconcile_every: float = RECONCILE_EVERY,
+        follower_retry: float = FOLLOWER_RETRY,
+    ) -> None:
         self.engine = engine
         self.messengers = messengers
         self.clock = clock
@@ -61,8 +58,8 @@ class SchedulerService:
         self.leader = Leader(engine)
         self.jobs = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
-        self.reconcile_every = _seconds(RECONCILE_ENV, RECONCILE_EVERY)
-        self.follower_retry = _seconds(FOLLOWER_RETRY_ENV, FOLLOWER_RETRY)
+        self.reconcile_every = reconcile_every if reconcile_every > 0 else RECONCILE_EVERY
+        self.follower_retry = follower_retry if follower_retry > 0 else FOLLOWER_RETRY
 
     async def tick(self) -> None:
         """Run one tick at the clock's now; ticks never overlap within the process."""
@@ -124,6 +121,9 @@ async def run_scheduler(
     messengers: Mapping[str, Messenger],
     clock: Clock,
     stop: asyncio.Event,
+    *,
+    reconcile_every: float = RECONCILE_EVERY,
+    follower_retry: float = FOLLOWER_RETRY,
 ) -> None:
     """Run the scheduler until ``stop`` is set (call it from ``motesbot run``'s event loop).
 
@@ -132,12 +132,26 @@ async def run_scheduler(
         messengers: platform name → messenger (see ``bot.messengers.build_messengers``).
         clock: returns the current time, aware (``Settings.now``).
         stop: set it to shut down.
+        reconcile_every: seconds between the leader's reconciliations (a setting).
+        follower_retry: seconds between a follower's attempts to lead (a setting).
     """
-    await SchedulerService(engine, messengers, clock).run(stop)
+    service = SchedulerService(
+        engine,
+        messengers,
+        clock,
+        reconcile_every=reconcile_every,
+        follower_retry=follower_retry,
+    )
+    await service.run(stop)
 
 
 def start_in_thread(
-    engine: Engine, messengers: Mapping[str, Messenger], clock: Clock
+    engine: Engine,
+    messengers: Mapping[str, Messenger],
+    clock: Clock,
+    *,
+    reconcile_every: float = RECONCILE_EVERY,
+    follower_retry: float = FOLLOWER_RETRY,
 ) -> Callable[[], None]:
     """Run the scheduler on its own event loop in a daemon thread (for the console).
 
@@ -153,7 +167,14 @@ def start_in_thread(
 
         async def body() -> None:
             started.set()
-            await run_scheduler(engine, messengers, clock, stop)
+            await run_scheduler(
+                engine,
+                messengers,
+                clock,
+                stop,
+                reconcile_every=reconcile_every,
+                follower_retry=follower_retry,
+            )
 
         loop.run_until_complete(body())
         loop.close()

@@ -135,7 +135,7 @@ def _owners_of_previous(session: Session, meeting: Meeting) -> list[Person]:
         session,
         workspace_id=meeting.workspace_id,
         meeting_id=previous.id,
-        statuses=(ActionStatus.OPEN.value,),
+        statuses=(ActionStatus.OPEN,),
         limit=1000,
     )
     owners = action_repo.owners_of(session, action_ids=[a.id for a in actions if a.id])

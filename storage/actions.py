@@ -42,7 +42,7 @@ def create_action(
     created_by_id: int | None,
     meeting_id: int | None = None,
     item_id: int | None = None,
-    status: str = ActionStatus.OPEN.value,
+    status: str = ActionStatus.OPEN,
     number: int | None = None,
     source_ref: str | None = None,
 ) -> Action:
@@ -72,7 +72,7 @@ def create_action(
         number=number,
         text=text,
         due_date=due_date,
-        status=status,
+        status=ActionStatus(status),
         meeting_id=meeting_id,
         item_id=item_id,
         created_by_id=created_by_id,
@@ -156,8 +156,8 @@ def update_action(
     if clear_due:
         action.due_date = None
     if status is not None:
-        action.status = status
-        if status == ActionStatus.DONE.value:
+        action.status = ActionStatus(status)
+        if status == ActionStatus.DONE:
             action.done_at = at
             action.done_by_id = actor_id
         else:

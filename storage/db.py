@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,11 +12,6 @@ from sqlmodel import Session, create_engine
 
 DEFAULT_DATABASE_URL = "sqlite:///motesbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def database_url() -> str:
-    """Return the configured database URL (``DATABASE_URL``, else ``./motesbot.db``)."""
-    return os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
 
 
 def is_sqlite(url: str) -> bool:
@@ -33,13 +27,13 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     PostgreSQL gets pre-ping so a restarted server is picked up without a restart.
 
     Args:
-        url: SQLAlchemy URL; defaults to :func:`database_url`.
+        url: SQLAlchemy URL (``Settings.database_url``); defaults to ``./motesbot.db``.
         **kwargs: extra ``create_engine`` arguments.
 
     Returns:
         The engine.
     """
-    url = url or database_url()
+    url = url or DEFAULT_DATABASE_URL
     if is_sqlite(url):
         engine = create_engine(
             url,

@@ -94,7 +94,7 @@ def create_meeting(
     place: str | None,
     at: datetime,
     actor_id: int | None = None,
-    status: str = MeetingStatus.PLANNED.value,
+    status: str = MeetingStatus.PLANNED,
 ) -> Meeting:
     """Create a meeting and adopt the items proposed for its series meanwhile."""
     meeting = Meeting(
@@ -103,7 +103,7 @@ def create_meeting(
         starts_at=starts_at,
         ends_at=ends_at,
         place=place,
-        status=status,
+        status=MeetingStatus(status),
         created_at=at,
     )
     session.add(meeting)
@@ -140,8 +140,8 @@ def set_status(
 ) -> Meeting:
     """Move a meeting along planned → running → ended → approved, audited."""
     before = audit.snapshot(meeting)
-    meeting.status = status
-    if status == MeetingStatus.APPROVED.value:
+    meeting.status = MeetingStatus(status)
+    if status == MeetingStatus.APPROVED:
         meeting.approved_at = at
         meeting.approved_by_id = actor_id
     session.add(meeting)
@@ -175,16 +175,14 @@ def meetings_of_series(
 
 def running_meeting(session: Session, /, *, series_ids: list[int]) -> Meeting | None:
     """Return the meeting now running in one of these series, if any."""
-    running = meetings_of_series(
-        session, series_ids=series_ids, statuses=(MeetingStatus.RUNNING.value,)
-    )
+    running = meetings_of_series(session, series_ids=series_ids, statuses=(MeetingStatus.RUNNING,))
     return running[-1] if running else None
 
 
 def next_meeting(session: Session, /, *, series_ids: list[int], after: datetime) -> Meeting | None:
     """Return the first planned meeting that starts at or after ``after``."""
     for meeting in meetings_of_series(
-        session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED.value,)
+        session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED,)
     ):
         if meeting.starts_at >= after:
             return meeting
@@ -198,7 +196,7 @@ def previous_meeting(session: Session, /, *, meeting: Meeting) -> Meeting | None
     before = [
         m
         for m in meetings_of_series(session, series_ids=[meeting.series_id])
-        if m.starts_at < meeting.starts_at and m.status != MeetingStatus.CANCELLED.value
+        if m.starts_at < meeting.starts_at and m.status != MeetingStatus.CANCELLED
     ]
     return before[-1] if before else None
 

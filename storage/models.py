@@ -1,18 +1,40 @@
 """The register's tables, as SQLModel models.
 
-Naming follows the FastAPI full-stack template: ``XBase`` holds the shared
-fields, ``X`` is the table, ``XPublic`` is what leaves the process (export,
-API). Datetimes are naive UTC; dates are plain dates.
+``XBase`` holds a table's plain fields, ``X`` is the table. What leaves the
+process (the JSON export) is written by storage/backup.py from the tables.
+Statuses and roles are enums; their columns are plain strings of the enum's
+values (``EnumText``), read back as the enum. Datetimes are naive UTC; dates
+are plain dates.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Dialect, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A StrEnum kept as its value in a plain VARCHAR (no database enum type to migrate)."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[E]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
 
 
 class MeetingStatus(StrEnum):
@@ -31,6 +53,26 @@ class ActionStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class ParticipantRole(StrEnum):
+    """How someone took part in a meeting (from the minutes' header)."""
+
+    PARTICIPANT = "deltagare"
+    VOTING = "beslutande"
+    ORGANIZER = "organisator"
+    OTHER = "ovriga"
+    ABSENT = "franvaro"
+    SUBSTITUTE = "ersattare"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a scheduled message is: claimed by a sender, sent, to retry, or given up."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
 
 
 class Workspace(SQLModel, table=True):
@@ -78,15 +120,6 @@ class Person(PersonBase, table=True):
     created_at: datetime
 
 
-class PersonPublic(PersonBase):
-    """A person as exported."""
-
-    id: int
-    reminders_enabled: bool
-    reminder_time: time
-    away_until: date | None
-
-
 class MeetingSeriesBase(SQLModel):
     """Fields shared by every view of a meeting series."""
 
@@ -116,19 +149,13 @@ class MeetingSeries(MeetingSeriesBase, table=True):
     created_at: datetime
 
 
-class MeetingSeriesPublic(MeetingSeriesBase):
-    """A series as exported."""
-
-    id: int
-
-
 class MeetingBase(SQLModel):
     """Fields shared by every view of a meeting."""
 
     starts_at: datetime
     ends_at: datetime | None = None
     place: str | None = Field(default=None, max_length=300)
-    status: str = Field(default=MeetingStatus.PLANNED.value, max_length=16)
+    status: MeetingStatus = Field(default=MeetingStatus.PLANNED, sa_type=EnumText(MeetingStatus))
     title: str | None = Field(default=None, max_length=300)
 
 
@@ -149,25 +176,6 @@ class Meeting(MeetingBase, table=True):
     created_at: datetime
 
 
-class MeetingPublic(MeetingBase):
-    """A meeting as exported."""
-
-    id: int
-    series_id: int | None
-    approved_at: datetime | None
-
-
-class ParticipantRole(StrEnum):
-    """How someone took part in a meeting (from the minutes' header)."""
-
-    PARTICIPANT = "deltagare"
-    VOTING = "beslutande"
-    ORGANIZER = "organisator"
-    OTHER = "ovriga"
-    ABSENT = "franvaro"
-    SUBSTITUTE = "ersattare"
-
-
 class MeetingParticipant(SQLModel, table=True):
     """A person's role at a meeting."""
 
@@ -175,7 +183,9 @@ class MeetingParticipant(SQLModel, table=True):
 
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    role: str = Field(default=ParticipantRole.PARTICIPANT, max_length=16, primary_key=True)
+    role: ParticipantRole = Field(
+        default=ParticipantRole.PARTICIPANT, sa_type=EnumText(ParticipantRole), primary_key=True
+    )
     municipality: str | None = Field(default=None, max_length=100)
     title: str | None = Field(default=None, max_length=100)
 
@@ -210,35 +220,12 @@ class AgendaItem(AgendaItemBase, table=True):
     created_at: datetime
 
 
-class AgendaItemPublic(AgendaItemBase):
-    """An agenda item as exported."""
-
-    id: int
-    meeting_id: int | None
-    series_id: int | None
-    presenter_id: int | None
-
-
 class ActionBase(SQLModel):
     """Fields shared by every view of an action."""
 
     text: str = Field(max_length=2000)
     due_date: date | None = None
-    status: str = Field(default=ActionStatus.OPEN.value, max_length=16)
-
-
-class ActionCreate(ActionBase):
-    """What a caller supplies to log an action."""
-
-    owner_ids: list[int] = Field(default_factory=list)
-
-
-class ActionUpdate(SQLModel):
-    """Fields that may change after an action was logged."""
-
-    text: str | None = None
-    due_date: date | None = None
-    status: str | None = None
+    status: ActionStatus = Field(default=ActionStatus.OPEN, sa_type=EnumText(ActionStatus))
 
 
 class Action(ActionBase, table=True):
@@ -262,19 +249,6 @@ class Action(ActionBase, table=True):
     done_at: datetime | None = None
     updated_at: datetime
     source_ref: str | None = Field(default=None, max_length=200)
-
-
-class ActionPublic(ActionBase):
-    """An action as exported."""
-
-    number: int
-    meeting_id: int | None
-    item_id: int | None
-    owner_ids: list[int]
-    created_by_id: int | None
-    created_at: datetime
-    done_by_id: int | None
-    done_at: datetime | None
 
 
 class ActionOwner(SQLModel, table=True):
@@ -328,17 +302,6 @@ class Decision(DecisionBase, table=True):
     source_ref: str | None = Field(default=None, max_length=200)
 
 
-class DecisionPublic(DecisionBase):
-    """A decision as exported."""
-
-    number: int
-    meeting_id: int | None
-    item_id: int | None
-    recorded_by_id: int | None
-    recorded_at: datetime
-    supersedes_number: int | None
-
-
 class AuditEvent(SQLModel, table=True):
     """Who changed which record when, with its state before and after."""
 
@@ -381,7 +344,7 @@ class Delivery(SQLModel, table=True):
     kind: str = Field(max_length=32)
     recipient: str = Field(max_length=200)
     occasion: str = Field(max_length=100)
-    status: str = Field(default="claimed", max_length=16)
+    status: DeliveryStatus = Field(default=DeliveryStatus.CLAIMED, sa_type=EnumText(DeliveryStatus))
     claimed_by: str | None = Field(default=None, max_length=200)
     claimed_at: datetime
     sent_at: datetime | None = None

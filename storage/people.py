@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from storage.models import Person
+from storage.models import Person, SlackProfile
 from storage.names import fold
 
 
@@ -145,3 +145,31 @@ def find_by_name(session: Session, /, *, workspace_id: int, name: str) -> Person
         if person.display_name.casefold() == wanted:
             return person
     return None
+
+
+def stamp_profile(
+    session: Session, /, *, workspace: str, platform_user_id: str, at: datetime | None
+) -> None:
+    """Record when a chat user's profile was last fetched from the platform (None: stale)."""
+    stamp = session.exec(
+        select(SlackProfile).where(
+            SlackProfile.team_id == workspace, SlackProfile.user_id == platform_user_id
+        )
+    ).first()
+    if stamp is None:
+        stamp = SlackProfile(team_id=workspace, user_id=platform_user_id)
+    stamp.fetched_at = at
+    session.add(stamp)
+    session.flush()
+
+
+def profile_fetched_at(
+    session: Session, /, *, workspace: str, platform_user_id: str
+) -> datetime | None:
+    """When a chat user's profile was last fetched (see :func:`stamp_profile`)."""
+    stamp = session.exec(
+        select(SlackProfile).where(
+            SlackProfile.team_id == workspace, SlackProfile.user_id == platform_user_id
+        )
+    ).first()
+    return stamp.fetched_at if stamp is not None else None

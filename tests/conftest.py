@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.console.adapter import run_line
+from commands.context import Config
 from commands.reply import Reply
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -47,11 +48,19 @@ class Transcript:
         self.user = user
         self.channel = channel
         self.now = NOW
+        # What the adapter read from the settings (PUBLIC_URL); commands never read the env.
+        self.config = Config()
 
     def send(self, line: str, *, user: str | None = None, lang: str | None = None) -> Reply:
         """Run one line and return the reply."""
         reply = run_line(
-            self.engine, line, user=user or self.user, channel=self.channel, now=self.now, lang=lang
+            self.engine,
+            line,
+            user=user or self.user,
+            channel=self.channel,
+            now=self.now,
+            lang=lang,
+            config=self.config,
         )
         assert reply is not None
         return reply

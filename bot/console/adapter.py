@@ -13,7 +13,8 @@ from typing import TextIO
 
 from sqlalchemy.engine import Engine
 
-from commands.dispatch import handle
+from commands import run
+from commands.context import Config
 from commands.reply import Reply, Visibility
 from commands.request import Request, UserRef
 
@@ -56,9 +57,16 @@ def user_ref(name: str) -> UserRef:
 
 
 def run_line(
-    engine: Engine, line: str, *, user: str, channel: str, now: datetime, lang: str | None = None
+    engine: Engine,
+    line: str,
+    *,
+    user: str,
+    channel: str,
+    now: datetime,
+    lang: str | None = None,
+    config: Config | None = None,
 ) -> Reply | None:
-    """Run one console line and return the reply (None for blank lines)."""
+    """Run one console line through the pipeline and return the reply (None for blank lines)."""
     parsed = parse_line(line)
     if parsed is None:
         return None
@@ -73,7 +81,7 @@ def run_line(
         now=now,
         lang=lang,
     )
-    return handle(request, engine=engine)
+    return run(request, engine=engine, config=config).reply
 
 
 def run_shell(
@@ -87,6 +95,7 @@ def run_shell(
     lang: str | None = None,
     prompt: str | None = None,
     files_dir: Path | None = None,
+    config: Config | None = None,
 ) -> int:
     """Read commands until the input ends or the user quits.
 
@@ -100,7 +109,9 @@ def run_shell(
     for line in lines:
         if line.strip().casefold() in QUIT_WORDS:
             break
-        reply = run_line(engine, line, user=user, channel=channel, now=clock(), lang=lang)
+        reply = run_line(
+            engine, line, user=user, channel=channel, now=clock(), lang=lang, config=config
+        )
         if reply is not None:
             errors += reply.error
             out.write(render(reply) + "\n")

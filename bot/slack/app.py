@@ -74,14 +74,15 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
     mode = mode_of(settings)
     if mode is None:
         raise ValueError("Slack is not configured")
-    service = SlackService(settings, engine)
     # One connection pool for every Web API call and response_url answer, when built
     # inside the event loop that will serve (bot/server.py, tests); else a session per call.
+    session: aiohttp.ClientSession | None
     try:
         asyncio.get_running_loop()
-        service.session = aiohttp.ClientSession()
+        session = aiohttp.ClientSession()
     except RuntimeError:
-        service.session = None
+        session = None
+    service = SlackService(settings, engine, session=session)
     if mode == Mode.OAUTH:
         app = AsyncApp(
             signing_secret=settings.slack_signing_secret or "",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -18,10 +17,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import modals
 from bot.slack.blocks import DATE_ACTION_PREFIX, NOTE_ACTION, RUN_ACTION
+from bot.slack.delivery import private
 from bot.slack.errors import explain
-from bot.slack.service import SlackService, Turn, is_duplicate
+from bot.slack.service import SlackService, Turn
 from commands import registry
-from commands.reply import Reply, Visibility
+from commands.reply import Reply
 
 log = logging.getLogger("motesbot.slack")
 
@@ -93,9 +93,9 @@ def register(app: AsyncApp, service: SlackService) -> None:
         if not text and registry.canonical_command(command) == "action" and trigger:
             await open_action_modal(turn, str(trigger))
             return
-        reply = await service.run(turn, command, text)
-        if not is_duplicate(reply):
-            await service.deliver(turn, reply)
+        result = await service.run(turn, command, text)
+        if not result.duplicate:
+            await service.deliver(turn, result.reply)
 
     for name in SLASH_COMMANDS:
         app.command(name)(track(on_command))
@@ -132,9 +132,9 @@ def register(app: AsyncApp, service: SlackService) -> None:
             thread_ts=event.get("thread_ts"),
             private=dm,
         )
-        reply = await service.run(turn, command, rest)
-        if not is_duplicate(reply):
-            await service.deliver(turn, reply, dm=dm)
+        result = await service.run(turn, command, rest)
+        if not result.duplicate:
+            await service.deliver(turn, result.reply, dm=dm)
 
     async def on_mention(body: Body, event: Body, client: AsyncWebClient) -> None:
         text = _LEADING_MENTION_RE.sub("", str(event.get("text") or ""), count=1)
@@ -170,9 +170,9 @@ def register(app: AsyncApp, service: SlackService) -> None:
     async def run_element(body: Body, client: AsyncWebClient, line: str) -> None:
         turn = _interaction_turn(body, client, key=_trigger_key(body))
         command, rest = split_command(line)
-        reply = await service.run(turn, command, rest)
-        if not is_duplicate(reply):
-            await service.update_clicked(turn, reply, body)
+        result = await service.run(turn, command, rest)
+        if not result.duplicate:
+            await service.update_clicked(turn, result.reply, body)
 
     async def on_run(ack: Any, body: Body, action: Body, client: AsyncWebClient) -> None:
         await ack()
@@ -225,31 +225,33 @@ def register(app: AsyncApp, service: SlackService) -> None:
         turn = modal_turn(body, view, client, meta.get("channel"))
         command, rest = split_command(str(meta.get("command") or ""))
         note = modals.text_value(view, "note", "text")
-        reply = await service.run(turn, command, f"{rest} {note}")
-        if is_duplicate(reply):
+        result = await service.run(turn, command, f"{rest} {note}")
+        if result.duplicate:
             return
         if meta.get("home"):
-            if reply.error:
-                await service.dm_user(turn, reply.as_text(), None)
+            if not result.ok:
+                await service.dm_user(turn, result.reply.as_text(), None)
             await service.publish_home(turn)
             return
-        await service.deliver(turn, _private(reply))
+        # A note's confirmation is for the one who wrote it, even mid-meeting.
+        await service.deliver(turn, private(result.reply))
 
     async def on_action_submit(ack: Any, body: Body, view: Body, client: AsyncWebClient) -> None:
         await ack()
         meta = modals.metadata(view)
         turn = modal_turn(body, view, client, meta.get("channel"))
-        reply = await service.add_action(turn, modals.read_action(view))
-        if not is_duplicate(reply):
-            await service.deliver(turn, reply)
+        # The form is /action add's structured input: the same pipeline as a typed line.
+        result = await service.run(turn, "action", "add", form=modals.read_action(view))
+        if not result.duplicate:
+            await service.deliver(turn, result.reply)
 
     async def on_decision_submit(ack: Any, body: Body, view: Body, client: AsyncWebClient) -> None:
         await ack()
         answer = modals.read_decision(view)
         turn = modal_turn(body, view, client, answer.channel)
-        reply = await service.run(turn, "decision", f"add {answer.text}")
-        if not is_duplicate(reply):
-            await service.deliver(turn, reply)
+        result = await service.run(turn, "decision", f"add {answer.text}")
+        if not result.duplicate:
+            await service.deliver(turn, result.reply)
 
     app.view(modals.NOTE_CALLBACK)(track(on_note_submit))
     app.view(modals.ACTION_CALLBACK)(track(on_action_submit))
@@ -292,8 +294,3 @@ def register(app: AsyncApp, service: SlackService) -> None:
 def _trigger_key(body: Body) -> str | None:
     trigger = body.get("trigger_id")
     return f"act:{trigger}" if trigger else None
-
-
-def _private(reply: Reply) -> Reply:
-    # A note's confirmation is for the one who wrote it, even mid-meeting.
-    return replace(reply, visibility=Visibility.CALLER)

@@ -1,4 +1,8 @@
-"""Slack users as people: users.info profiles cached in storage, refreshed when stale."""
+"""Slack users as people: users.info profiles, cached in memory and in storage, refreshed when stale.
+
+This module only reads storage (through :mod:`commands.profiles`); a fetched profile
+travels on the request, and the pipeline stores it with the request's own transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,17 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
 from bot.slack.errors import is_permanent
+from commands.profiles import known_profile, profile_changed
 from commands.request import UserRef
-from storage import people
-from storage.db import transaction
-from storage.models import SlackProfile
-from storage.workspaces import get_or_create_workspace, get_workspace
 
 log = logging.getLogger("motesbot.slack.profiles")
 
@@ -106,9 +106,9 @@ class Profiles:
             log.warning("users.info %s failed", user_id, exc_info=True)
             return cached or UserRef(platform_id=user_id, name=fallback_name or user_id)
         ref = user_ref_from_slack(response.get("user") or {"id": user_id})
-        await asyncio.to_thread(self._store, team_id, ref, fetched=True)
         self._memory[(team_id, user_id)] = (ref, time.monotonic())
-        return ref
+        # The request stores it (and stamps it fresh); this adapter persists nothing.
+        return replace(ref, fetched=True)
 
     async def refs(
         self, client: AsyncWebClient, team_id: str, user_ids: list[str]
@@ -129,71 +129,18 @@ class Profiles:
         People we have never met are not added: a large workspace sends these for everyone.
         """
         self._memory.pop((team_id, str(user.get("id"))), None)
-        cached, _ = await asyncio.to_thread(self._load, team_id, str(user.get("id")))
-        if cached is not None:
-            await asyncio.to_thread(self._store, team_id, user_ref_from_slack(user), fetched=False)
+        await asyncio.to_thread(
+            profile_changed,
+            self.engine,
+            platform=PLATFORM,
+            workspace=team_id,
+            ref=user_ref_from_slack(user),
+            at=self.clock(),
+        )
 
     def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:
-        with transaction(self.engine) as session:
-            stamp = session.exec(
-                select(SlackProfile).where(
-                    SlackProfile.team_id == team_id, SlackProfile.user_id == user_id
-                )
-            ).first()
-            ws = get_workspace(session, platform=PLATFORM, external_id=team_id)
-            person = (
-                people.by_platform_id(session, workspace_id=ws.id, platform_user_id=user_id)
-                if ws is not None and ws.id is not None
-                else None
-            )
-            if person is None:
-                return None, False
-            ref = UserRef(
-                platform_id=user_id,
-                name=person.display_name,
-                timezone=person.timezone,
-                locale=person.locale,
-                email=person.email,
-            )
-            fresh = (
-                stamp is not None
-                and stamp.fetched_at is not None
-                and self.clock() - stamp.fetched_at < STALE_AFTER
-            )
-            return ref, fresh
-
-    def _store(self, team_id: str, ref: UserRef, *, fetched: bool) -> None:
-        # Two first contacts at once may race to create the same rows; the loser retries.
-        for attempt in range(2):
-            try:
-                self._store_once(team_id, ref, fetched=fetched)
-                return
-            except IntegrityError:
-                if attempt:
-                    log.warning("could not cache the profile of %s", ref.platform_id)
-
-    def _store_once(self, team_id: str, ref: UserRef, *, fetched: bool) -> None:
-        assert ref.platform_id is not None
-        now = self.clock()
-        with transaction(self.engine) as session:
-            ws = get_or_create_workspace(session, platform=PLATFORM, external_id=team_id, at=now)
-            assert ws.id is not None
-            people.upsert_chat_user(
-                session,
-                workspace_id=ws.id,
-                platform_user_id=ref.platform_id,
-                display_name=ref.name,
-                timezone=ref.timezone,
-                locale=ref.locale,
-                email=ref.email,
-                at=now,
-            )
-            stamp = session.exec(
-                select(SlackProfile).where(
-                    SlackProfile.team_id == team_id, SlackProfile.user_id == ref.platform_id
-                )
-            ).first()
-            if stamp is None:
-                stamp = SlackProfile(team_id=team_id, user_id=ref.platform_id)
-            stamp.fetched_at = now if fetched else None
-            session.add(stamp)
+        ref, fetched_at = known_profile(
+            self.engine, platform=PLATFORM, workspace=team_id, user_id=user_id
+        )
+        fresh = fetched_at is not None and self.clock() - fetched_at < STALE_AFTER
+        return ref, fresh

@@ -52,41 +52,24 @@ from bot.teams.activities import (
 from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text, view_from_data
 from bot.teams.config import TeamsConfig
 from bot.teams.lifecycle import forget, is_removal, team_id
-from commands import registry
-from commands.dispatch import handle
+from commands import Result, run
+from commands.context import Config
 from commands.i18n import lang_of, t
+from commands.profiles import ensure_user
 from commands.reply import Line, Reply
 from commands.request import Request, UserRef
-from storage import conversation_refs, people
+from storage import conversation_refs
 from storage.db import transaction
 from storage.workspaces import get_or_create_workspace
 
 log = logging.getLogger("motesbot.teams")
 
 
-# Commands that only show things: a card they produced is shown again after a click.
-READ_ONLY = frozenset(
-    {
-        ("action", "list"),
-        ("action", "show"),
-        ("decision", "list"),
-        ("decision", "show"),
-        ("decision", "search"),
-        ("meeting", "show"),
-        ("meeting", "next"),
-        ("agenda", "list"),
-    }
-)
-
-
-def view_of(command: str, text: str) -> str | None:
-    """The command line again when it only shows things, else None."""
-    canonical = registry.canonical_command(command)
-    word = text.split(" ", 1)[0]
-    sub = registry.find(canonical, word) if canonical and word else None
-    if sub is None or (sub.command, sub.name) not in READ_ONLY:
+def view_of(result: Result, text: str) -> str | None:
+    """The command line again when its subcommand only shows things (a list), else None."""
+    if not result.ok or not result.read_only or result.subcommand in (None, "help"):
         return None
-    return f"{canonical} {text}".strip()
+    return f"{result.command} {text}".strip()
 
 
 def message_activity(
@@ -163,7 +146,9 @@ def remember(
     """Store (or refresh) the conversation reference of an incoming activity.
 
     Also keeps, for each member seen, their Teams id: from a team the bot is in,
-    it may open a 1:1 chat with them even if they never installed the app.
+    it may open a 1:1 chat with them even if they never installed the app. People are
+    not written here: a message's sender is ensured by the pipeline, someone who installs
+    the app personally by :meth:`TeamsBot._installed`.
     """
     target = ref_target(activity)
     if target is None or not activity.service_url:
@@ -196,17 +181,6 @@ def remember(
                 reference={"teams_id": member.teams_id, "name": member.name, "via": via},
                 at=at,
             )
-        if kind == conversation_refs.PERSONAL:
-            # Whoever installs the app personally is someone we can remind.
-            user = user_ref(activity)
-            people.upsert_chat_user(
-                session,
-                workspace_id=ws.id,
-                platform_user_id=key,
-                display_name=user.name,
-                locale=user.locale,
-                at=at,
-            )
 
 
 class TeamsBot:
@@ -232,6 +206,7 @@ class TeamsBot:
         self.config = config
         self.clock = clock
         self.public_url = public_url
+        self.command_config = Config(public_url=public_url)
         self.connections = MsalConnectionManager(**config.sdk)
         self.adapter = CloudAdapter(connection_manager=self.connections)
         self.adapter.on_turn_error = self._on_turn_error
@@ -306,12 +281,17 @@ class TeamsBot:
         else:
             command, text = parsed.command, parsed.text
         request = self._request(activity, command, text, mentions=parsed.mentions)
-        reply = await asyncio.to_thread(handle, request, engine=self.engine)
-        view = None if reply.error else view_of(command, text)
+        result = await self._run(request)
+        # A redelivered activity is answered "already received" (result.duplicate); the
+        # first delivery's answer stands.
+        reply, view = result.reply, view_of(result, text)
         links: list[tuple[str, str]] = []
         if reply.files and not reply.error:
             reply, links = await self._share_files(reply)
         await context.send_activity(message_activity(reply, view=view, links=links))
+
+    async def _run(self, request: Request) -> Result:
+        return await asyncio.to_thread(run, request, engine=self.engine, config=self.command_config)
 
     async def _share_files(self, reply: Reply) -> tuple[Reply, list[tuple[str, str]]]:
         """Serve a reply's documents at expiring links (bots cannot attach files in channels)."""
@@ -359,6 +339,7 @@ class TeamsBot:
         if not any(member.id == me for member in activity.members_added or []):
             return  # someone else joined a team we are in
         await self._remember(context)
+        await self._installed(context)
         lang = lang_of(activity.locale)
         key = (
             "teams_welcome_personal"
@@ -373,6 +354,26 @@ class TeamsBot:
             await asyncio.to_thread(forget, self.engine, context.activity)
         elif (context.activity.action or "add").startswith("add"):
             await self._remember(context)
+            await self._installed(context)
+
+    async def _installed(self, context: TurnContext) -> None:
+        """Whoever installs the app personally is someone we can remind: make them known."""
+        activity = context.activity
+        target = ref_target(activity)
+        if target is None or target[0] != conversation_refs.PERSONAL:
+            return
+        user = user_ref(activity)
+        try:
+            await asyncio.to_thread(
+                ensure_user,
+                self.engine,
+                platform=PLATFORM,
+                workspace=tenant_id(activity),
+                ref=replace(user, platform_id=target[1]),
+                at=self.clock(),
+            )
+        except Exception:
+            log.exception("could not store the Teams user who installed the app")
 
     async def _on_members_removed(self, context: TurnContext, state: TurnState) -> None:
         if is_removal(context.activity):  # the bot itself, not someone leaving a team
@@ -393,12 +394,11 @@ class TeamsBot:
         if typed:
             command_line = f"{command_line} {typed}"
         command, _, text = command_line.lstrip("/").partition(" ")
-        reply = await asyncio.to_thread(
-            handle, self._request(activity, command, text.strip()), engine=self.engine
-        )
-        if reply.error:
+        result = await self._run(self._request(activity, command, text.strip()))
+        reply = result.reply
+        if not result.ok:
             return toast_response(reply.as_text())  # keep the card; say what was wrong
-        clicked_view = view_of(command, text.strip())
+        clicked_view = view_of(result, text.strip())
         if clicked_view is not None:
             # "Visa fler" and the like show something new: that is the card now.
             return card_response(reply, view=clicked_view)
@@ -407,14 +407,12 @@ class TeamsBot:
             return card_response(reply)
         # The card was a list: show the list again, as it is now, under the confirmation.
         view_command, _, view_text = view.partition(" ")
-        shown = await asyncio.to_thread(
-            handle,
-            self._request(activity, view_command, view_text, idempotency_key=None),
-            engine=self.engine,
+        shown = await self._run(
+            self._request(activity, view_command, view_text, idempotency_key=None)
         )
-        if shown.error:
+        if not shown.ok or not shown.read_only:
             return card_response(reply)
-        return card_response(Reply(reply.headline, shown.lines, lang=reply.lang), view=view)
+        return card_response(Reply(reply.headline, shown.reply.lines, lang=reply.lang), view=view)
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dotenv import dotenv_values
+from bot.settings import environment
 
 log = logging.getLogger("motesbot.teams")
 
@@ -39,13 +38,7 @@ class TeamsConfig:
     sdk: dict[str, Any]
 
 
-def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The variables to read: ``.env`` (like Settings) overlaid by the real environment."""
-    if env is not None:
-        return dict(env)
-    merged = {k: v for k, v in dotenv_values(".env").items() if v is not None}
-    merged.update(os.environ)
-    return merged
+__all__ = ["TeamsConfig", "TeamsConfigError", "environment", "load_teams_config"]
 
 
 def load_teams_config(env: Mapping[str, str] | None = None) -> TeamsConfig | None:

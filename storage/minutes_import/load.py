@@ -27,6 +27,7 @@ from storage.models import (
     Meeting,
     MeetingParticipant,
     MeetingStatus,
+    ParticipantRole,
     Person,
 )
 
@@ -96,7 +97,7 @@ def _find_meeting(
 ) -> Meeting | None:
     for meeting in meeting_repo.meetings_of_series(session, series_ids=[series_id]):
         if (
-            meeting.status != MeetingStatus.CANCELLED.value
+            meeting.status != MeetingStatus.CANCELLED
             and meeting.starts_at.astimezone(tz).date() == parsed.day
         ):
             return meeting
@@ -161,7 +162,7 @@ def load_minutes(
             ends_at=datetime.combine(parsed.day, parsed.end, tz) if parsed.end else None,
             place=parsed.place,
             at=at,
-            status=MeetingStatus.ENDED.value,
+            status=MeetingStatus.ENDED,
         )
         meeting.series_id = series.id
         meeting.title = parsed.title[:300] if parsed.title else None
@@ -180,7 +181,7 @@ def load_minutes(
                 MeetingParticipant(
                     meeting_id=meeting.id,
                     person_id=person.id,
-                    role=p.role,
+                    role=ParticipantRole(p.role),
                     municipality=(p.municipality or None) and p.municipality[:100],
                     title=(p.title or None) and p.title[:100],
                 )

@@ -56,7 +56,7 @@ async def test_series_feed_holds_the_meetings(console_any: Transcript) -> None:
         meeting_repo.set_status(
             session,
             meeting=later,
-            status=MeetingStatus.CANCELLED.value,
+            status=MeetingStatus.CANCELLED,
             actor_id=None,
             at=datetime(2026, 11, 23, tzinfo=UTC),
         )

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.console.adapter import run_shell
+from commands.context import Config
 from storage.db import transaction
 from storage.minutes_import.load import load_minutes
 from storage.minutes_import.parse import parse_minutes
@@ -182,7 +183,7 @@ def test_decision_search_shows_meeting_date_and_item(console_any: Transcript) ->
 def test_calendar_links_are_handed_out_and_revoked(
     console: Transcript, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.org/")
+    console.config = Config(public_url="https://bot.example.org/")
     assert console.send("/meeting kalender").error  # no series in the channel yet
     _held_meeting(console)
     first = console.text("/meeting kalender")

@@ -64,7 +64,7 @@ def test_dates_of_the_rules() -> None:
 
 def _planned(console: Transcript) -> list[Meeting]:
     with Session(console.engine) as session:
-        stmt = select(Meeting).where(Meeting.status == MeetingStatus.PLANNED.value)
+        stmt = select(Meeting).where(Meeting.status == MeetingStatus.PLANNED)
         return list(session.exec(stmt.order_by(Meeting.starts_at)))  # type: ignore[arg-type]
 
 

@@ -85,13 +85,13 @@ async def test_database_down_then_back_without_restart(
     assert not console.send("/decision add Protokollet justeras av Karin").error
     assert await healthz(web_app) == 200
     before = snapshot(pg_engine)
-    failures_before = metrics.COMMANDS[("action", "db_unavailable")]
+    failures_before = metrics.COMMANDS[("action", "unavailable")]
 
     stoppable_postgres.stop()
     for lang, line in WHILE_DOWN:
         assert_try_again(console.send(line, lang=lang), lang)
     assert await healthz(web_app) == 503
-    assert metrics.COMMANDS[("action", "db_unavailable")] - failures_before == 4
+    assert metrics.COMMANDS[("action", "unavailable")] - failures_before == 4
 
     stoppable_postgres.restart()
     reply = console.send("/action add Boka lokal")

@@ -1,0 +1,70 @@
+"""Payload → neutral :class:`~commands.request.Request`: the caller and mentions resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.errors import explain
+from bot.slack.profiles import PLATFORM, Profiles, mentioned_ids
+from bot.slack.turn import Refused, Turn
+from commands.forms import ActionForm
+from commands.i18n import lang_of
+from commands.reply import Reply
+from commands.request import Request, UserRef
+
+
+class RequestBuilder:
+    """Build requests for Slack turns; reads profiles, writes nothing."""
+
+    def __init__(
+        self, profiles: Profiles, clock: Callable[[], datetime], default_language: str
+    ) -> None:
+        """Keep the profile cache, the clock and the workspace's default language."""
+        self.profiles = profiles
+        self.clock = clock
+        self.default_language = default_language
+
+    async def caller(self, turn: Turn) -> UserRef:
+        """The acting user's profile (cached, else users.info)."""
+        return await self.profiles.ref(
+            turn.client, turn.team_id, turn.user_id, fallback_name=turn.user_name
+        )
+
+    async def lang(self, turn: Turn) -> str:
+        """The language to talk to the acting user in."""
+        caller = await self.caller(turn)
+        return lang_of(caller.locale, self.default_language)
+
+    async def build(
+        self, turn: Turn, command: str, text: str, *, form: ActionForm | None = None
+    ) -> Request:
+        """The neutral request, with the caller and every mentioned or chosen user resolved.
+
+        Raises:
+            Refused: Slack says a mentioned user does not exist (or we may not ask).
+        """
+        caller = await self.caller(turn)
+        wanted = mentioned_ids(text) + list(form.owner_ids if form else ())
+        others = [uid for uid in dict.fromkeys(wanted) if uid != turn.user_id]
+        try:
+            mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+        except SlackApiError as err:
+            lang = lang_of(caller.locale, self.default_language)
+            raise Refused(Reply(explain(err, lang), error=True, lang=lang)) from err
+        mentions[turn.user_id] = caller
+        return Request(
+            platform=PLATFORM,
+            workspace=turn.team_id,
+            user=caller,
+            channel=turn.channel_id,
+            command=command,
+            text=text,
+            now=self.clock(),
+            mentions=mentions,
+            idempotency_key=turn.key,
+            private=turn.private,
+            form=form,
+        )

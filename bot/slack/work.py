@@ -1,0 +1,61 @@
+"""Concurrency and shutdown: work after the ack runs a few at a time, and drains at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+Listener = Callable[..., Coroutine[Any, Any, None]]
+
+# Work after the ack runs a few requests at a time, so acknowledging new ones stays quick.
+# The cap is the setting ``SLACK_PARALLEL_WORK`` (bot/settings.py); this is its default.
+PARALLEL_WORK = 2
+
+
+class Work:
+    """The post-ack concurrency cap, background tasks, and waiting for both at shutdown."""
+
+    def __init__(self, parallel: int = PARALLEL_WORK) -> None:
+        """Allow ``parallel`` commands to run at once after their ack."""
+        self.gate = asyncio.Semaphore(max(1, parallel))
+        # Set at shutdown: delayed housekeeping (App Home republishing) runs at once.
+        self.hurry = asyncio.Event()
+        self._background: set[asyncio.Future[None]] = set()
+        self._working: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run work after the current answer, keeping a reference until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def tracked(self, listener: Listener) -> Listener:
+        """Wrap a Bolt listener so :meth:`drain` can wait for it to finish its answer."""
+
+        @functools.wraps(listener)
+        async def run(*args: Any, **kwargs: Any) -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._working.add(task)
+            try:
+                await listener(*args, **kwargs)
+            finally:
+                if task is not None:
+                    self._working.discard(task)
+
+        return run
+
+    async def drain(self) -> None:
+        """Wait until acknowledged work has answered and background work ended.
+
+        Used at shutdown (SIGTERM) and by tests, which then look at what Slack received.
+        """
+        me = asyncio.current_task()
+        self.hurry.set()
+        while True:
+            pending = [t for t in (*self._working, *self._background) if t is not me]
+            if not pending:
+                return
+            await asyncio.gather(*pending, return_exceptions=True)

@@ -1,0 +1,350 @@
+"""The one pipeline every way in goes through: a request in, a :class:`Result` out.
+
+A typed command, a Slack modal or shortcut, a Teams card and a button all build a
+:class:`~commands.request.Request` and call :func:`run`. It runs the command in one
+transaction, tells how it ended (:class:`~commands.result.Outcome`), what it wrote
+(:class:`~commands.result.Changes`) and whether the subcommand only shows things, and
+counts it for ``/metrics``. Adapters decide everything from the result, never from text.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlmodel import Session, col, select
+
+# The handlers register themselves on import.
+from commands import action as _action  # noqa: F401
+from commands import agenda as _agenda  # noqa: F401
+from commands import arbetsgrupp as _arbetsgrupp  # noqa: F401
+from commands import decision as _decision  # noqa: F401
+from commands import meeting as _meeting  # noqa: F401
+from commands import minutes as _minutes  # noqa: F401
+from commands import participants as _participants  # noqa: F401
+from commands import preferences as _preferences  # noqa: F401
+from commands import registry
+from commands import series as _series  # noqa: F401
+from commands import uppdrag as _uppdrag  # noqa: F401
+from commands.confirm import split_marker
+from commands.context import Config, Ctx, build_ctx
+from commands.errors import CommandError, NeedsConfirmation
+from commands.i18n import lang_of, t
+from commands.metrics import record_command
+from commands.reply import Line, Reply
+from commands.request import Request
+from commands.result import Changes, Outcome, Result
+from commands.sanitize import clean
+from storage.db import transaction
+from storage.models import (
+    Action,
+    ActionNote,
+    ActionOwner,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingParticipant,
+    ProcessedEvent,
+)
+
+log = logging.getLogger("motesbot.commands")
+
+MAX_TEXT = 4000
+
+
+class _Stop(Exception):
+    """Leave the transaction (rolling it back) with this result."""
+
+    def __init__(self, reply: Reply, outcome: Outcome) -> None:
+        super().__init__(outcome.value)
+        self.reply = reply
+        self.outcome = outcome
+
+
+@dataclass
+class _Route:
+    """Which subcommand a request reached, known before it runs."""
+
+    command: str = "unknown"
+    sub: str | None = None
+    read_only: bool = False
+
+
+def error_reply(lang: str, key: str, **values: object) -> Reply:
+    """A short error in the user's language."""
+    return Reply(t(lang, key, **values), error=True, lang=lang)
+
+
+def run(request: Request, *, engine: Engine, config: Config | None = None) -> Result:
+    """Run one command in one transaction and tell the adapter how it went.
+
+    Bad input is a ``user_error`` (a short message in the user's language). A request
+    whose processed-event key (``idempotency_key``) was recorded before is a
+    ``duplicate``; the key is recorded in the same transaction as the change. A database
+    that cannot be reached is ``unavailable``. Any other failure, every other database
+    error included, is an ``internal_error``: rolled back, logged once with a short error
+    id, answered with that id. In every case but ``ok`` nothing is stored.
+
+    Args:
+        request: the neutral request (with ``form`` for a form's structured input).
+        engine: the database engine.
+        config: settings the commands need (the public URL), read by the adapter.
+
+    Returns:
+        The result: reply, outcome, what changed, whether it was read-only.
+    """
+    started = time.perf_counter()
+    result = _run(request, engine, config)
+    record_command(result.command, result.outcome, time.perf_counter() - started)
+    return result
+
+
+def _run(request: Request, engine: Engine, config: Config | None) -> Result:
+    try:
+        return _attempt(request, engine, config, first=True)
+    except _EnsureRace:
+        # Another request created the same workspace or person a moment earlier; now
+        # they exist, and a second attempt finds them. Not an error, not a duplicate.
+        return _attempt(request, engine, config, first=False)
+
+
+class _EnsureRace(Exception):
+    """Two first contacts created the same workspace or person at once."""
+
+
+def _attempt(request: Request, engine: Engine, config: Config | None, *, first: bool) -> Result:
+    lang = request.lang or lang_of(request.user.locale)
+    routed = _Route(registry.canonical_command(request.command) or "unknown")
+    written = _Written()
+    try:
+        with transaction(engine) as session:
+            event.listen(session, "before_flush", _check_lengths)
+            event.listen(session, "after_flush", written.collect)
+            try:
+                ctx = build_ctx(session, request, config)
+            except IntegrityError as err:
+                if first:
+                    raise _EnsureRace from err
+                raise
+            lang = ctx.lang
+            if request.idempotency_key and _claimed_before(session, request):
+                raise _Stop(Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE)
+            reply = route(ctx, routed)
+            if reply.error:
+                raise _Stop(reply, Outcome.USER_ERROR)
+            session.flush()
+            changes = written.resolve(session)
+        return Result(reply, Outcome.OK, routed.command, routed.sub, routed.read_only, changes)
+    except _EnsureRace:
+        raise
+    except _Stop as stop:
+        return _result(routed, stop.reply, stop.outcome)
+    except NeedsConfirmation as question:
+        # A probable slip: nothing is stored until the user says yes.
+        return _result(routed, question.reply, Outcome.USER_ERROR)
+    except CommandError as err:
+        return _result(routed, error_reply(lang, err.key, **err.values), Outcome.USER_ERROR)
+    except (OperationalError, InterfaceError, PoolTimeout) as err:
+        if _is_duplicate_key(request, engine):
+            return _result(
+                routed, Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE
+            )
+        log.warning("database unavailable: %s", type(err).__name__, exc_info=True)
+        return _result(routed, error_reply(lang, "db_unavailable"), Outcome.UNAVAILABLE)
+    except DBAPIError as err:
+        if isinstance(err, IntegrityError) and _is_duplicate_key(request, engine):
+            return _result(
+                routed, Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE
+            )
+        if err.connection_invalidated:
+            log.warning("database connection lost", exc_info=True)
+            return _result(routed, error_reply(lang, "db_unavailable"), Outcome.UNAVAILABLE)
+        return _internal(routed, request, lang)
+    except Exception:
+        return _internal(routed, request, lang)
+
+
+def _result(routed: _Route, reply: Reply, outcome: Outcome) -> Result:
+    return Result(reply, outcome, routed.command, routed.sub, routed.read_only)
+
+
+def _internal(routed: _Route, request: Request, lang: str) -> Result:
+    error_id = secrets.token_hex(2)
+    log.exception(
+        "command failed (error id %s): /%s %s",
+        error_id,
+        request.command[:40],
+        request.text[:200],
+        extra={"error_id": error_id, "command": routed.command, "subcommand": routed.sub},
+    )
+    reply = error_reply(lang, "internal_error_id", error_id=error_id)
+    return Result(
+        reply,
+        Outcome.INTERNAL_ERROR,
+        routed.command,
+        routed.sub,
+        routed.read_only,
+        Changes(),
+        error_id,
+    )
+
+
+def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
+    """Pick the handler for the request's command and first word, or explain.
+
+    Args:
+        ctx: the command's context.
+        routed: filled in with the subcommand reached (for the result), if given.
+
+    Returns:
+        The handler's reply.
+    """
+    routed = routed if routed is not None else _Route()
+    request = ctx.request
+    command = registry.canonical_command(request.command)
+    if command is None:
+        raise CommandError("unknown_command", command=request.command.lstrip("/"))
+    text = clean(request.text).strip()
+    if len(text) > MAX_TEXT:
+        raise CommandError("too_long", max=MAX_TEXT)
+    text, ctx.confirmed = split_marker(text)
+    word, _, rest = text.partition(" ")
+    if not word or word.casefold() in ("help", "hjälp", "hjalp", "?"):
+        routed.sub, routed.read_only = "help", True
+        return help_reply(ctx, command, rest.strip())
+    sub = registry.find(command, word)
+    if sub is None and rest:
+        # Two-word subcommands such as "ta bort".
+        second, _, after = rest.strip().partition(" ")
+        sub = registry.find(command, f"{word} {second}")
+        if sub is not None:
+            rest = after
+    if sub is None:
+        close = registry.suggest(command, word)
+        suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
+        raise CommandError("unknown_sub", word=word[:40], suggestion=suggestion, command=command)
+    routed.sub, routed.read_only = sub.name, sub.read_only
+    return sub.handler(ctx, rest.strip())
+
+
+def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
+    """List a command's subcommands, or explain one."""
+    subs = registry.SUBCOMMANDS.get(command, [])
+    if topic:
+        words = topic.split()
+        sub = registry.find(command, words[0]) or registry.find(command, " ".join(words[:2]))
+        if sub is not None:
+            subs = [sub]
+    lines = [Line(f"{sub.usage(ctx.lang)}\n    {sub.summary(ctx.lang)}") for sub in subs]
+    return Reply(t(ctx.lang, "help_title", command=command), tuple(lines), lang=ctx.lang)
+
+
+def _claimed_before(session: Session, request: Request) -> bool:
+    """Record the delivery's processed-event key; True if it was recorded before."""
+    assert request.idempotency_key is not None
+    stmt = select(ProcessedEvent).where(
+        ProcessedEvent.platform == request.platform,
+        ProcessedEvent.event_id == request.idempotency_key,
+    )
+    if session.exec(stmt).first() is not None:
+        return True
+    session.add(
+        ProcessedEvent(platform=request.platform, event_id=request.idempotency_key, at=request.now)
+    )
+    session.flush()
+    return False
+
+
+def _is_duplicate_key(request: Request, engine: Engine) -> bool:
+    """Tell a concurrent redelivery from a real failure: only the recorded key decides.
+
+    Two deliveries of one event may run at once; the second then fails on the key's
+    unique index (or, on SQLite, on the write lock) when the first commits. It is a
+    duplicate exactly when the key is now recorded; any other error is a real one.
+    """
+    if not request.idempotency_key:
+        return False
+    try:
+        with transaction(engine) as session:
+            stmt = select(col(ProcessedEvent.id)).where(
+                ProcessedEvent.platform == request.platform,
+                ProcessedEvent.event_id == request.idempotency_key,
+            )
+            return session.exec(stmt).first() is not None
+    except Exception:
+        return False
+
+
+def _check_lengths(session: Session, _context: object, _instances: object) -> None:
+    """Refuse, as the user's error, a text longer than its column before the database does.
+
+    PostgreSQL rejects it (SQLite would silently keep it); either way it is input, not a
+    bug, so it must not surface as a database error.
+    """
+    for obj in (*session.new, *session.dirty):
+        table = getattr(obj, "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            # SQLModel's AutoString passes its String's length through.
+            length = getattr(column.type, "length", None)
+            if not isinstance(length, int) or length <= 0:
+                continue
+            value = getattr(obj, column.key, None)
+            if isinstance(value, str) and len(value) > length:
+                raise CommandError("too_long", max=length)
+
+
+@dataclass
+class _Written:
+    """Collects, at each flush, the records a command created, changed or deleted."""
+
+    actions: set[int] = field(default_factory=set)
+    meetings: set[int] = field(default_factory=set)
+    decisions: set[int] = field(default_factory=set)
+
+    def collect(self, session: Session, _context: object) -> None:
+        changed = [*session.new, *session.deleted]
+        changed += [obj for obj in session.dirty if session.is_modified(obj)]
+        for obj in changed:
+            if isinstance(obj, Action) and obj.id is not None:
+                self.actions.add(obj.id)
+                if obj.meeting_id is not None:
+                    self.meetings.add(obj.meeting_id)
+            elif isinstance(obj, ActionNote | ActionOwner):
+                self.actions.add(obj.action_id)
+            elif isinstance(obj, Meeting) and obj.id is not None:
+                self.meetings.add(obj.id)
+            elif isinstance(obj, AgendaItem | MeetingParticipant) and obj.meeting_id is not None:
+                self.meetings.add(obj.meeting_id)
+            elif isinstance(obj, Decision) and obj.id is not None:
+                self.decisions.add(obj.id)
+
+    def resolve(self, session: Session) -> Changes:
+        """The collected records with their numbers, read in the same transaction."""
+        action_numbers: list[int] = []
+        if self.actions:
+            stmt = select(Action.number).where(col(Action.id).in_(self.actions))
+            action_numbers = sorted(set(session.exec(stmt)))
+        decision_numbers: list[int] = []
+        if self.decisions:
+            stmt = select(Decision.number).where(col(Decision.id).in_(self.decisions))
+            decision_numbers = sorted(set(session.exec(stmt)))
+        return Changes(
+            action_ids=tuple(sorted(self.actions)),
+            action_numbers=tuple(action_numbers),
+            meeting_ids=tuple(sorted(self.meetings)),
+            decision_ids=tuple(sorted(self.decisions)),
+            decision_numbers=tuple(decision_numbers),
+        )
