@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from bot import runtime
 from bot.messengers import build_messengers
 from bot.settings import Settings, load
-from commands.i18n import t
+from commands.i18n import t, tn
 from scheduler.digest import digest_reply
 from scheduler.outgoing import Outgoing, channel_recipient
 from scheduler.tick import DRY_RUN, NO_MESSENGER, SENT, deliver, node_id, run_tick
@@ -67,13 +67,12 @@ def tick(
     would = sum(r.outcome == DRY_RUN for r in reports)
     missing = sum(r.outcome == NO_MESSENGER for r in reports)
     failed = len(reports) - sent - would - missing
-    summary = f"{now.isoformat()}: {would if dry_run else sent} meddelanden " + (
-        "skulle skickas" if dry_run else "skickade"
-    )
+    key = "tick_would_send" if dry_run else "tick_sent"
+    summary = f"{now.isoformat()}: " + tn("sv", key, would if dry_run else sent)
     if failed:
-        summary += f", {failed} misslyckades (försöks igen)"
+        summary += ", " + tn("sv", "tick_failed", failed)
     if missing:
-        summary += f", {missing} väntar på en plattform som inte är ansluten här"
+        summary += ", " + tn("sv", "tick_no_platform", missing)
     out.print(summary, highlight=False)
 
 

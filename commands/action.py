@@ -24,6 +24,7 @@ from storage.models import Action, ActionStatus, Meeting, MeetingStatus
 MAX_ACTION_TEXT = 2000
 LIST_LIMIT = 50
 NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"})
+HISTORY_WORDS = frozenset({"historik", "history", "historiska", "importerade", "imported"})
 
 
 def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibility.CALLER) -> Reply:
@@ -35,7 +36,8 @@ def _action_arg(ctx: Ctx, sub: str, text: str) -> tuple[Action, str]:
     token, _, rest = text.partition(" ")
     number = parse_number(token) if token else None
     if number is None:
-        raise CommandError("action_need_id", sub=sub)
+        # The example in the user's words: "/action klar #12", not "done".
+        raise CommandError("action_need_id", sub=t(ctx.lang, f"word_action_{sub}"))
     action = repo.get_action(ctx.session, workspace_id=ctx.ws_id, number=number)
     if action is None:
         raise CommandError("action_not_found", number=number)
@@ -106,6 +108,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     involving_id: int | None = None
     statuses: tuple[str, ...] = (ActionStatus.OPEN.value,)
     due_before = None
+    history = False
     if word == "":
         involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
     elif word in ("mine", "mina", "my", "mitt", "mig"):
@@ -116,6 +119,8 @@ def list_(ctx: Ctx, text: str) -> Reply:
         due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
     elif word in ("done", "klara", "stängda", "closed"):
         statuses, headline = (ActionStatus.DONE.value,), t(ctx.lang, "list_done")
+    elif word in HISTORY_WORDS:
+        history, headline = True, t(ctx.lang, "list_history")
     else:
         _, tokens = split_owners(text)
         if len(tokens) != 1:
@@ -129,6 +134,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
         owner_id=owner_id,
         involving_id=involving_id,
         due_before=due_before,
+        history=history,
         limit=LIST_LIMIT + 1,
     )
     if not actions:
@@ -138,6 +144,8 @@ def list_(ctx: Ctx, text: str) -> Reply:
     )
     if len(actions) > LIST_LIMIT:
         lines.append(Line(t(ctx.lang, "list_more", count="50+")))
+    if history:
+        lines.append(Line(t(ctx.lang, "list_history_hint")))
     return Reply(headline, tuple(lines), lang=ctx.lang)
 
 

@@ -25,7 +25,9 @@ from commands.reply import Reply, Visibility
 
 log = logging.getLogger("motesbot.slack")
 
-SLASH_COMMANDS = ("/action", "/decision", "/meeting", "/agenda")
+# Slack knows only registered commands (manifest.yml): the English four and the Swedish
+# names spelled a-z; registry.SLACK_COMMANDS says the same to the help texts.
+SLASH_COMMANDS = ("/action", "/decision", "/meeting", "/agenda", "/beslut", "/dagordning")
 MESSAGE_SHORTCUT = "create_action"
 GLOBAL_SHORTCUT = "log_decision"
 _LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
@@ -122,7 +124,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
     ) -> None:
         command, rest = split_command(text)
         if not command:
-            command, rest = "action", "hjälp"
+            command, rest = "hjälp", ""  # just "@Mötesbot": every command family
         turn = Turn(
             team_id=_team(body),
             user_id=str(event.get("user") or ""),
