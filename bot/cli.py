@@ -76,7 +76,9 @@ def _console(
     interactive = sys.stdin.isatty()
     banner = t("sv", "console_banner", name=name, channel=channel)
     # Piped input still learns who it runs as, on stderr so the replies on stdout stay clean.
-    (Console() if interactive else err_console).print(banner, highlight=False, markup=False)
+    (Console() if interactive else err_console).print(
+        banner, highlight=False, markup=False, soft_wrap=True
+    )
     errors = run_shell(
         engine,
         _interactive_lines() if interactive else sys.stdin,

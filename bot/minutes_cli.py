@@ -123,7 +123,11 @@ def summary_table(
         ("Åtgärder", parsed.action_count, result.actions if result else None),
         ("  utan slutdatum", no_due, None),
         ("  utan ansvarig", no_owner, None),
-        (t("sv", "import_row_history"), parsed.action_count if old else 0, result.history if result else None),
+        (
+            t("sv", "import_row_history"),
+            parsed.action_count if old else 0,
+            result.history if result else None,
+        ),
         ("Uppföljningar", parsed.note_count, result.notes if result else None),
         ("Beslut", parsed.decision_count, result.decisions if result else None),
         ("Varningar", len(parsed.warnings), None),

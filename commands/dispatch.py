@@ -91,7 +91,7 @@ def route(ctx: Ctx) -> Reply:
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
         raise CommandError("unknown_sub", word=word[:40], suggestion=suggestion, command=command)
     if registry.asks_help(sub, rest):
-        return help_reply(ctx, command, sub.name)
+        return help_reply(ctx, command, word)
     return sub.handler(ctx, rest.strip())
 
 
@@ -106,12 +106,14 @@ def _typed_name(ctx: Ctx, command: str) -> str:
 def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     """List a command's subcommands, or explain one, in the words the user typed."""
     subs = registry.SUBCOMMANDS.get(command, [])
+    name = _typed_name(ctx, command)
+    title = name
     one = False
     if topic:
         sub = registry.find(command, topic.split()[0])
         if sub is not None:
             subs, one = [sub], True
-    name = _typed_name(ctx, command)
+            title = f"{name} {topic.split()[0].casefold()}"
 
     def local(text: str) -> str:
         return re.sub(rf"/{command}(?=\s|$)", name, text)
@@ -121,7 +123,7 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
         lines.append(Line(t(ctx.lang, "help_more_sub", command=name)))
     else:
         lines.append(Line(t(ctx.lang, "help_more_families", help=_help_word(ctx))))
-    return Reply(t(ctx.lang, "help_title", command=name.lstrip("/")), tuple(lines), lang=ctx.lang)
+    return Reply(t(ctx.lang, "help_title", command=title.lstrip("/")), tuple(lines), lang=ctx.lang)
 
 
 def _help_word(ctx: Ctx) -> str:
@@ -144,7 +146,7 @@ def families_reply(ctx: Ctx, topic: str) -> Reply:
     for family in registry.FAMILIES:
         name = registry.command_name(family, lang=ctx.lang, platform=ctx.request.platform)
         also = f" ({'/' + family})" if name != f"/{family}" else ""
-        lines.append(Line(f"{name}{also}: {t(ctx.lang, f'help_family_{family}', command=name)}"))
+        lines.append(Line(f"{name}{also} – {t(ctx.lang, f'help_family_{family}', command=name)}"))
     example = registry.command_name("meeting", lang=ctx.lang, platform=ctx.request.platform)
     lines.append(Line(t(ctx.lang, "help_families_more", example=example)))
     return Reply(t(ctx.lang, "help_families_title"), tuple(lines), lang=ctx.lang)

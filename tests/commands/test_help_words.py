@@ -31,7 +31,7 @@ def test_help_alone_lists_the_command_families(console: Transcript, line: str) -
 def test_help_alone_in_english(console: Transcript) -> None:
     text = console.text("/help", lang="en")
     assert text.startswith("Mötesbot – commands")
-    assert "/action: actions" in text and "/action done #12" in text
+    assert "/action – Actions" in text and "/action done #12" in text
 
 
 def test_help_of_a_family_uses_the_word_typed(console: Transcript) -> None:
@@ -122,13 +122,9 @@ def test_swedish_plurals(key: str, one: str, many: str) -> None:
 
 
 def test_a_series_of_one_meeting_says_one(console: Transcript) -> None:
-    text = tn(
-        "sv", "series_created", 1, series="KC", rule="r", span="08:30–12:00", until="31 dec"
-    )
+    text = tn("sv", "series_created", 1, series="KC", rule="r", span="08:30–12:00", until="31 dec")
     assert "1 möte planerat" in text
-    many = console.text(
-        "/möte serie ny KC-möte varje månad andra torsdagen 08:30-12:00 Stadshuset"
-    )
+    many = console.text("/möte serie ny KC-möte varje månad andra torsdagen 08:30-12:00 Stadshuset")
     assert re.search(r"\d+ möten planerade", many), many
 
 
