@@ -3,36 +3,44 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Two stamps: running needs only the package; tests and linters add the dev extra.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 PACKAGES := bot commands scheduler storage
 
 .PHONY: all venv run test bench fmt clean
 
 all: test
 
-# Create the virtualenv once; reinstall only when pyproject.toml changes.
-venv: $(STAMP)
+# Create the virtualenv once; reinstall only when pyproject.toml changes. `make venv` is the
+# developer's venv (with test tools); `make run` installs only what running needs.
+venv: $(DEV_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e '.[dev]'
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -e .
 	touch $@
 
-run: venv
+# The dev extra includes everything running needs, so it satisfies the run stamp too.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/motesbot run
 
-test: venv
+test: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict $(PACKAGES)
 	$(BIN)/pytest
 
-bench: venv
+bench: $(RUN_STAMP)
 	$(BIN)/python bench/run_all.py
 
-fmt: venv
+fmt: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 

@@ -75,7 +75,8 @@ JOIN person p ON p.id = o.person_id
 LEFT JOIN meeting m ON m.id = a.meeting_id
 LEFT JOIN meeting_series s ON s.id = m.series_id
 LEFT JOIN agenda_item i ON i.id = a.item_id
-WHERE a.workspace_id IN (1) AND a.status = 'open' AND a.due_date IS NOT NULL AND a.due_date <= :horizon
+WHERE a.workspace_id IN (1) AND a.status = 'open' AND a.history = false
+  AND a.due_date IS NOT NULL AND a.due_date <= :horizon
   AND p.reminders_enabled AND (p.away_until IS NULL OR p.away_until < :today)
   AND p.reminder_time <= :local_time
 ORDER BY o.person_id, a.due_date, a.number
@@ -87,9 +88,16 @@ def _chunks(rows: list[dict[str, Any]]) -> Any:
         yield rows[start : start + CHUNK]
 
 
-def populate(engine: Engine, *, people: int, actions: int, due_per_person: float, seed: int) -> int:
-    """Fill an empty database; return how many open actions are due (overdue or within 3 days)."""
+def populate(engine: Engine, *, people: int, actions: int, due_per_person: float, seed: int,
+             history_share: float = 0.0) -> int:  # fmt: skip
+    """Fill an empty database; return how many open actions are due (overdue or within 3 days).
+
+    ``history_share`` of the actions that are not due become imported history: open and
+    long overdue (2016-style minutes), which the fan-out must skip without reading them.
+    """
     rng = random.Random(seed)
+    # A second generator, so the history does not change the rest of the data for a seed.
+    history_rng = random.Random(seed + 1)
     created = datetime(2025, 1, 1, tzinfo=UTC)
     with engine.begin() as conn:
         conn.execute(
@@ -149,12 +157,15 @@ def populate(engine: Engine, *, people: int, actions: int, due_per_person: float
                     status, due = "open", TODAY + timedelta(days=rng.randint(4, 400))
                 else:
                     status, due = "open", None
+            history = aid not in due_ids and history_rng.random() < history_share
+            if history:
+                status, due = "open", TODAY - timedelta(days=history_rng.randint(400, 3650))
             batch.append(
                 {"id": aid, "workspace_id": 1, "number": aid,
                  "text": f"Åtgärd {aid}: ta fram underlag och återkoppla till gruppen",
                  "due_date": due, "status": status, "meeting_id": mid,
                  "item_id": (mid - 1) * 10 + rng.randint(1, 10), "created_at": created,
-                 "updated_at": created}
+                 "updated_at": created, "history": history}
             )  # fmt: skip
             owner = rng.randint(1, people)
             owners.append({"action_id": aid, "person_id": owner, "position": 0})
@@ -242,7 +253,7 @@ def peak_mib(fn: Callable[[], Any]) -> float:
 
 
 def measure(url: str | None, *, people: int, actions: int, due_per_person: float, seed: int,
-            repeat: int) -> dict[str, Any]:  # fmt: skip
+            repeat: int, history_share: float = 0.0) -> dict[str, Any]:  # fmt: skip
     """Build one database and time ours against the floor on it."""
     tmp = None
     if url is None:
@@ -251,7 +262,8 @@ def measure(url: str | None, *, people: int, actions: int, due_per_person: float
     engine = make_engine(url)
     upgrade(engine)
     start = time.perf_counter()
-    due = populate(engine, people=people, actions=actions, due_per_person=due_per_person, seed=seed)
+    due = populate(engine, people=people, actions=actions, due_per_person=due_per_person, seed=seed,
+                   history_share=history_share)  # fmt: skip
     build_s = time.perf_counter() - start
     # Interleaved, best of each: a busy machine slows all three alike.
     floor_s = ours_s = full_s = float("inf")
@@ -266,6 +278,7 @@ def measure(url: str | None, *, people: int, actions: int, due_per_person: float
         "people": people,
         "actions": actions,
         "due_actions": due,
+        "history_share": history_share,
         "dms": dms,
         "dm_lines": lines,
         "floor_rows": floor_rows,
@@ -336,6 +349,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                         help="run on a throwaway PostgreSQL server (needs the server binaries)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--history-share", type=float, default=0.05,
+                        help="share of the not-due actions imported as long-overdue history")  # fmt: skip
     args = parser.parse_args(list(argv) if argv is not None else None)
     sizes = [args.actions] + ([args.second_actions] if args.second_actions else [])
     runs = []
@@ -344,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             url = _fresh_database(server) if server else args.db
             run = measure(url, people=args.people, actions=actions,
                           due_per_person=args.due_per_person, seed=args.seed,
-                          repeat=args.repeat)  # fmt: skip
+                          repeat=args.repeat, history_share=args.history_share)  # fmt: skip
             runs.append(run)
             print(" ".join(f"{k}={v}" for k, v in run.items()), flush=True)
             if args.db is not None and len(sizes) > 1:

@@ -22,6 +22,7 @@ from bot.settings import Settings, load
 from bot.teams.cli import teams_app
 from bot.teams.config import TeamsConfigError
 from commands.context import Config
+from commands.i18n import t, tn
 from scheduler.runtime import start_in_thread
 from storage import backup
 from storage.db import transaction
@@ -83,11 +84,11 @@ def _console(
 ) -> None:
     name = user or getpass.getuser().capitalize()
     interactive = sys.stdin.isatty()
-    if interactive:
-        Console().print(
-            f"[bold]Mötesbot[/bold] – konsol. Du är [cyan]{name}[/cyan] i kanalen "
-            f"[cyan]#{channel}[/cyan]. Skriv t.ex. [green]/action hjälp[/green]; avsluta med quit."
-        )
+    banner = t("sv", "console_banner", name=name, channel=channel)
+    # Piped input still learns who it runs as, on stderr so the replies on stdout stay clean.
+    (Console() if interactive else err_console).print(
+        banner, highlight=False, markup=False, soft_wrap=True
+    )
     errors = run_shell(
         engine,
         _interactive_lines() if interactive else sys.stdin,
@@ -101,7 +102,9 @@ def _console(
     if interactive:
         return
     if errors:
-        err_console.print(f"{errors} kommando(n) gav fel.", style="yellow")
+        # A script piping commands in must notice that one of them failed.
+        err_console.print(tn("sv", "console_errors", errors), style="yellow", highlight=False)
+        raise typer.Exit(1)
 
 
 def _config(settings: Settings) -> Config:

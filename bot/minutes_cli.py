@@ -19,9 +19,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from commands import minutes_doc
+from commands.i18n import t, tn
 from storage import backup
 from storage.db import transaction
-from storage.minutes_import.load import DEFAULT_SERIES, ImportProblem, LoadResult, load_minutes
+from storage.minutes_import.load import (
+    DEFAULT_SERIES,
+    HISTORY_AFTER_DAYS,
+    ImportProblem,
+    LoadResult,
+    is_history,
+    load_minutes,
+)
 from storage.minutes_import.parse import (
     ParsedMeeting,
     looks_like_minutes,
@@ -92,8 +100,14 @@ def pick_workspace(engine: Engine, at: datetime, spec: str | None) -> int:
         return ws.id
 
 
-def summary_table(path: Path, parsed: ParsedMeeting, result: LoadResult | None) -> Table:
-    """A per-file table: what the file holds (and what was new)."""
+def summary_table(
+    path: Path, parsed: ParsedMeeting, result: LoadResult | None, *, at: datetime
+) -> Table:
+    """A per-file table: what the file holds (and what was new).
+
+    "som historik" counts the actions stored (or, in a dry run, to be stored) quietly:
+    the meeting was held more than ``HISTORY_AFTER_DAYS`` days before ``at``.
+    """
     title = f"{path.name}: möte {parsed.day.isoformat() if parsed.day else '?'}"
     table = Table(title=title, show_lines=False)
     table.add_column("Vad")
@@ -102,12 +116,18 @@ def summary_table(path: Path, parsed: ParsedMeeting, result: LoadResult | None) 
         table.add_column("Nytt", justify="right")
     no_due = sum(1 for i in parsed.items for a in i.actions if a.due is None)
     no_owner = sum(1 for i in parsed.items for a in i.actions if a.owner is None)
+    old = parsed.day is not None and is_history(parsed.day, at)
     rows: list[tuple[str, int, int | None]] = [
         ("Deltagare (roller)", len(parsed.participants), result.participants if result else None),
         ("Punkter", len(parsed.items), result.items if result else None),
         ("Åtgärder", parsed.action_count, result.actions if result else None),
         ("  utan slutdatum", no_due, None),
         ("  utan ansvarig", no_owner, None),
+        (
+            t("sv", "import_row_history"),
+            parsed.action_count if old else 0,
+            result.history if result else None,
+        ),
         ("Uppföljningar", parsed.note_count, result.notes if result else None),
         ("Beslut", parsed.decision_count, result.decisions if result else None),
         ("Varningar", len(parsed.warnings), None),
@@ -179,9 +199,18 @@ def run_import(
                     out.print(f"[red]{src.path}: {err}. Ingenting importerades.[/red]")
                     failures += 1
                     continue
-            out.print(summary_table(src.path, parsed, result))
+            out.print(summary_table(src.path, parsed, result, at=at))
             for warning in parsed.warnings:
                 out.print(f"  [yellow]varning:[/yellow] {warning}")
+            quiet = (
+                result.history
+                if result is not None
+                else (parsed.action_count if parsed.day and is_history(parsed.day, at) else 0)
+            )
+            if quiet:
+                # Said in words too: the secretary must know why nobody gets reminded.
+                key = "import_history_dry" if dry_run else "import_history_done"
+                out.print("  " + tn("sv", key, quiet, days=HISTORY_AFTER_DAYS), highlight=False)
             if dry_run:
                 out.print("  (provkörning – ingenting sparades)")
             elif result is not None:

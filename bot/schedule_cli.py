@@ -69,15 +69,14 @@ def tick(
     missing = sum(r.outcome == NO_MESSENGER for r in reports)
     for_good = sum(r.outcome == FAILED for r in reports)
     failed = len(reports) - sent - would - missing - for_good
-    summary = f"{now.isoformat()}: {would if dry_run else sent} meddelanden " + (
-        "skulle skickas" if dry_run else "skickade"
-    )
+    key = "tick_would_send" if dry_run else "tick_sent"
+    summary = f"{now.isoformat()}: " + tn("sv", key, would if dry_run else sent)
     if failed:
-        summary += f", {failed} misslyckades (försöks igen)"
+        summary += ", " + tn("sv", "tick_failed", failed)
     if for_good:
         summary += ", " + tn("sv", "tick_failed_for_good", for_good)
     if missing:
-        summary += f", {missing} väntar på en plattform som inte är ansluten här"
+        summary += ", " + tn("sv", "tick_no_platform", missing)
     out.print(summary, highlight=False)
 
 

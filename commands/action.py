@@ -42,6 +42,7 @@ _ID_TOKEN_RE = re.compile(
 # The words of the next page's command, as the user would type it: "lista … sida 2".
 LIST_WORDS = {"sv": ("lista", "sida"), "en": ("list", "page")}
 NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"})
+HISTORY_WORDS = frozenset({"historik", "history", "historiska", "importerade", "imported"})
 
 
 def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibility.CALLER) -> Reply:
@@ -55,7 +56,8 @@ def _action_arg(ctx: Ctx, sub: str, text: str) -> tuple[Action, str]:
         raise CommandError("upd_not_an_action", token=token.lstrip("#").upper(), sub=sub)
     number = parse_number(token) if token else None
     if number is None:
-        raise CommandError("action_need_id", sub=sub)
+        # The example in the user's words: "/action klar #12", not "done".
+        raise CommandError("action_need_id", sub=t(ctx.lang, f"word_action_{sub}"))
     action = repo.get_action(ctx.session, workspace_id=ctx.ws_id, number=number)
     if action is None:
         raise CommandError("action_not_found", number=number)
@@ -182,6 +184,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     involving_id: int | None = None
     statuses: tuple[str, ...] = (ActionStatus.OPEN,)
     due_before = None
+    history = False
     if word == "":
         involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
     elif word in ("mine", "mina", "my", "mitt", "mig"):
@@ -194,6 +197,8 @@ def list_(ctx: Ctx, text: str) -> Reply:
         statuses, headline = (ActionStatus.DONE,), t(ctx.lang, "list_done")
     elif word in ("cancelled", "canceled", "strukna", "struken"):
         statuses, headline = (ActionStatus.CANCELLED,), t(ctx.lang, "list_cancelled")
+    elif word in HISTORY_WORDS:
+        history, headline = True, t(ctx.lang, "list_history")
     else:
         _, tokens = split_owners(what)
         if len(tokens) != 1:
@@ -210,6 +215,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
         owner_id=owner_id,
         involving_id=involving_id,
         due_before=due_before,
+        history=history,
         limit=PAGE_SIZE,
         offset=offset,
     )
@@ -225,6 +231,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
         owner_id=owner_id,
         involving_id=involving_id,
         due_before=due_before,
+        history=history,
         cap=offset + PAGE_SIZE + COUNT_CAP + 1,
     )
     rest = counted - offset - len(actions)
@@ -242,6 +249,8 @@ def list_(ctx: Ctx, text: str) -> Reply:
                 (Button(t(ctx.lang, "btn_more"), following, ButtonKind.RUN),),
             )
         )
+    if history:
+        lines.append(Line(t(ctx.lang, "list_history_hint")))
     return Reply(headline, tuple(lines), lang=ctx.lang)
 
 

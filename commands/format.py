@@ -60,6 +60,9 @@ def action_text(
         parts.append(f"✅ {t(lang, 'status_done')}")
     elif action.status == ActionStatus.CANCELLED:
         parts.append(t(lang, "status_cancelled"))
+    elif action.history:
+        # Imported from old minutes: "försenad" since 2016 would only alarm.
+        parts.append(f"📜 {t(lang, 'status_history')}")
     elif action.due_date is not None and action.due_date < today:
         parts.append(f"⚠️ {t(lang, 'overdue')}")
     if where:

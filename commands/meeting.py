@@ -432,6 +432,7 @@ def summary_lines(ctx: Ctx, meeting: Meeting) -> list[Line]:
         workspace_id=ctx.ws_id,
         meeting_id=meeting.id,
         statuses=tuple(s.value for s in ActionStatus),
+        history=None,  # the record of the meeting: imported history too
         limit=1000,
     )
     groups: list[tuple[AgendaItem | None, int | None]] = [(i, i.id) for i in items]

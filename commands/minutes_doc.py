@@ -239,6 +239,7 @@ def build(
         workspace_id=meeting.workspace_id,
         meeting_id=meeting_id,
         statuses=tuple(s.value for s in ActionStatus),
+        history=None,  # the record of the meeting: imported history too
         limit=100_000,
     )
     actions.sort(key=lambda a: a.number)

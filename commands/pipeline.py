@@ -10,6 +10,7 @@ counts it for ``/metrics``. Adapters decide everything from the result, never fr
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -219,8 +220,11 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     if len(text) > MAX_TEXT:
         raise CommandError("too_long", max=MAX_TEXT)
     text, ctx.confirmed = split_marker(text)
+    if command == "help":
+        routed.sub, routed.read_only = "help", True
+        return families_reply(ctx, text)
     word, _, rest = text.partition(" ")
-    if not word or word.casefold() in ("help", "hjälp", "hjalp", "?"):
+    if not word or word.casefold() in registry.HELP_WORDS:
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, rest.strip())
     sub = registry.find(command, word)
@@ -234,20 +238,70 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
         close = registry.suggest(command, word)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
         raise CommandError("unknown_sub", word=word[:40], suggestion=suggestion, command=command)
+    if registry.asks_help(sub, rest):
+        routed.sub, routed.read_only = "help", True
+        return help_reply(ctx, command, sub.words[0] if " " in word else word)
     routed.sub, routed.read_only = sub.name, sub.read_only
     return sub.handler(ctx, rest.strip())
 
 
+def _typed_name(ctx: Ctx, command: str) -> str:
+    """The command as the user wrote it ("/åtgärd"), so examples work where they typed."""
+    typed = ctx.request.command.lstrip("/").casefold()
+    if registry.canonical_command(typed) == command:
+        return f"/{typed}"
+    return registry.command_name(command, lang=ctx.lang, platform=ctx.request.platform)
+
+
 def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
-    """List a command's subcommands, or explain one."""
+    """List a command's subcommands, or explain one, in the words the user typed."""
     subs = registry.SUBCOMMANDS.get(command, [])
+    name = _typed_name(ctx, command)
+    title = name
+    one = False
     if topic:
         words = topic.split()
-        sub = registry.find(command, words[0]) or registry.find(command, " ".join(words[:2]))
+        two = " ".join(words[:2])
+        sub = registry.find(command, words[0]) or registry.find(command, two)
         if sub is not None:
-            subs = [sub]
-    lines = [Line(f"{sub.usage(ctx.lang)}\n    {sub.summary(ctx.lang)}") for sub in subs]
-    return Reply(t(ctx.lang, "help_title", command=command), tuple(lines), lang=ctx.lang)
+            subs, one = [sub], True
+            title = f"{name} {(words[0] if registry.find(command, words[0]) else two).casefold()}"
+
+    def local(text: str) -> str:
+        return re.sub(rf"/{command}(?=\s|$)", name, text)
+
+    lines = [Line(f"{local(sub.usage(ctx.lang))}\n    {sub.summary(ctx.lang)}") for sub in subs]
+    if one:
+        lines.append(Line(t(ctx.lang, "help_more_sub", command=name)))
+    else:
+        lines.append(Line(t(ctx.lang, "help_more_families", help=_help_word(ctx))))
+    return Reply(t(ctx.lang, "help_title", command=title.lstrip("/")), tuple(lines), lang=ctx.lang)
+
+
+def _help_word(ctx: Ctx) -> str:
+    # Slack has no "/hjälp" command; there the family list is "/action hjälp" → its last line.
+    if ctx.request.platform == "slack":
+        return "@Mötesbot hjälp" if ctx.lang == "sv" else "@Mötesbot help"
+    return "/hjälp" if ctx.lang == "sv" else "/help"
+
+
+def families_reply(ctx: Ctx, topic: str) -> Reply:
+    """``/hjälp``: every command family with what it is for and an example.
+
+    ``/hjälp åtgärd`` is the same as ``/åtgärd hjälp``.
+    """
+    word = topic.split()[0] if topic.split() else ""
+    named = registry.canonical_command(word) if word else None
+    if named is not None and named != "help":
+        return help_reply(ctx, named, " ".join(topic.split()[1:]))
+    lines = []
+    for family in registry.FAMILIES:
+        name = registry.command_name(family, lang=ctx.lang, platform=ctx.request.platform)
+        also = f" ({'/' + family})" if name != f"/{family}" else ""
+        lines.append(Line(f"{name}{also} – {t(ctx.lang, f'help_family_{family}', command=name)}"))
+    example = registry.command_name("meeting", lang=ctx.lang, platform=ctx.request.platform)
+    lines.append(Line(t(ctx.lang, "help_families_more", example=example)))
+    return Reply(t(ctx.lang, "help_families_title"), tuple(lines), lang=ctx.lang)
 
 
 def _claimed_before(session: Session, request: Request) -> bool:

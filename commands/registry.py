@@ -33,7 +33,31 @@ COMMAND_WORDS: dict[str, str] = {
     "workgroups": "workgroup",
     "arbetsgrupp": "workgroup",
     "arbetsgrupper": "workgroup",
+    # "/hjälp" alone lists the command families.
+    "hjälp": "help",
+    "hjalp": "help",
+    "help": "help",
+    "?": "help",
 }
+
+# Typed after any command or subcommand ("/meeting series hjälp"), these ask for its help.
+HELP_WORDS = frozenset({"hjälp", "hjalp", "help", "?"})
+
+# The command families in the order the help lists them, with their Swedish words.
+FAMILIES: tuple[str, ...] = ("action", "decision", "meeting", "agenda", "assignment", "workgroup")
+SWEDISH_WORDS: dict[str, str] = {
+    "action": "åtgärd",
+    "decision": "beslut",
+    "meeting": "möte",
+    "agenda": "dagordning",
+    "assignment": "uppdrag",
+    "workgroup": "arbetsgrupp",
+}
+# Slack knows only the slash commands its manifest registers (manifest.yml); a test keeps
+# the two in step. "/åtgärd" and "/möte" are not among them (see README, Slack).
+SLACK_COMMANDS = frozenset(
+    {"action", "decision", "meeting", "agenda", "beslut", "dagordning", "uppdrag", "arbetsgrupp"}
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,7 @@ class Sub:
     words: tuple[str, ...]
     handler: Handler
     read_only: bool = False
+    topics: frozenset[str] = frozenset()
 
     def usage(self, lang: str) -> str:
         """The usage line, from the catalogue (``help_<command>_<name>_usage``)."""
@@ -64,6 +89,7 @@ def subcommand(
     *,
     words: tuple[str, ...],
     read_only: bool = False,
+    topics: frozenset[str] = frozenset(),
 ) -> Callable[[Handler], Handler]:
     """Register a handler for ``/<command> <word> …``.
 
@@ -74,6 +100,8 @@ def subcommand(
             texts are the catalogue's ``help_<command>_<name>_usage`` and ``…_summary``.
         read_only: it only shows things; an adapter may show its reply again later
             (a Teams list card refreshed after a click) and nothing needs refreshing.
+        topics: the words of its own subcommands ("ny", "visa" of ``/meeting series``), so
+            that "``/meeting series ny hjälp``" is a request for help too.
 
     Returns:
         A decorator that registers and returns the handler.
@@ -82,6 +110,9 @@ def subcommand(
     def register(handler: Handler) -> Handler:
         sub = Sub(command, name, (name, *words), handler, read_only)
         SUBCOMMANDS.setdefault(command, []).append(sub)
+        SUBCOMMANDS.setdefault(command, []).append(
+            Sub(command, name, (name, *words), handler, topics)
+        )
         return handler
 
     return register
@@ -104,5 +135,30 @@ def suggest(command: str, word: str) -> str | None:
 
 
 def canonical_command(word: str) -> str | None:
-    """Map "åtgärd", "/action" ... to the canonical command name."""
-    return COMMAND_WORDS.get(word.lstrip("/").casefold())
+    """Map "åtgärd", "/action" ... to the canonical command name ("help" for "hjälp")."""
+    return COMMAND_WORDS.get(word.lstrip("/").casefold() or word.casefold())
+
+
+def asks_help(sub: Sub, rest: str) -> bool:
+    """True when the words after a subcommand ask for its help, not for the command itself.
+
+    "hjälp" alone, or after one of the subcommand's own words ("``serie ny hjälp``"); a
+    text that merely contains the word ("Hjälp Anna med flytten") is an ordinary text.
+    """
+    parts = rest.casefold().split()
+    if not parts or parts[-1] not in HELP_WORDS:
+        return False
+    return len(parts) == 1 or (len(parts) == 2 and parts[0] in sub.topics)
+
+
+def command_name(command: str, *, lang: str, platform: str) -> str:
+    """The slash command to show in an example: Swedish where the platform knows it.
+
+    Console and Teams read every word of ``COMMAND_WORDS``; Slack only its registered ones.
+    """
+    if lang != "sv":
+        return f"/{command}"
+    word = SWEDISH_WORDS.get(command, command)
+    if platform == "slack" and word not in SLACK_COMMANDS:
+        return f"/{command}"
+    return f"/{word}"

@@ -10,7 +10,7 @@ from commands.channel import channel_series, series_ids
 from commands.context import Ctx
 from commands.dates import DateError, format_date, parse_time
 from commands.errors import CommandError
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.meeting import (
     _find_date,
     _find_span,
@@ -41,6 +41,7 @@ UPCOMING_SHOWN = 6
     "meeting",
     "series",
     words=("serie", "serien", "mötesserie"),
+    topics=NEW_WORDS | DIGEST_WORDS | SHOW_WORDS,
 )
 def series(ctx: Ctx, text: str) -> Reply:
     """Create a recurring series, set its digest, or show it."""
@@ -127,13 +128,13 @@ def _new(ctx: Ctx, text: str) -> Reply:
     )
     lines = _upcoming_lines(ctx, item)
     until = format_date(today + timedelta(days=HORIZON_DAYS), ctx.lang)
-    headline = t(
+    headline = tn(
         ctx.lang,
         "series_created",
+        len(created),
         series=item.name,
         rule=describe(item.rrule, ctx.lang),
         span=f"{span[0]:%H:%M}–{span[1]:%H:%M}",
-        count=len(created),
         until=until,
     )
     return Reply(headline, tuple(lines), lang=ctx.lang)

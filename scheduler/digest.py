@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from commands import format as fmt
 from commands.assignment_followup import digest_lines as followup_lines
 from commands.context import zone
 from commands.dates import format_date
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.reply import Line, Reply, Visibility
 from commands.workdays import working_days_before
 from scheduler.outgoing import (
@@ -128,9 +129,23 @@ def digest_reply(
         acts.sort(key=lambda a: a.number)
         listed.update(a.id for a in acts if a.id is not None)
         since = previous.ends_at or previous.starts_at
-        lines.extend(
-            _action_lines(session, acts, lang, today, since) or [Line(t(lang, "digest_no_actions"))]
+        quiet = len(
+            action_repo.list_actions(
+                session,
+                workspace_id=meeting.workspace_id,
+                meeting_id=previous.id,
+                history=True,
+                limit=10_000,
+            )
         )
+        if acts or not quiet:
+            lines.extend(
+                _action_lines(session, acts, lang, today, since)
+                or [Line(t(lang, "digest_no_actions"))]
+            )
+        if quiet:
+            # Imported history is left out, but "no actions" would be untrue: say why.
+            lines.append(Line(tn(lang, "digest_history_left_out", quiet)))
         lines.append(Line(t(lang, "digest_previous_decisions"), heading=True))
         decisions = decision_repo.list_decisions(
             session, workspace_id=meeting.workspace_id, meeting_id=previous.id, limit=1000
@@ -178,6 +193,7 @@ def _open_due_before(session: Session, meeting: Meeting, day: date) -> list[Acti
     stmt = select(Action).where(
         Action.workspace_id == meeting.workspace_id,
         Action.status == ActionStatus.OPEN,
+        col(Action.history) == false(),
         col(Action.due_date).is_not(None),
         col(Action.due_date) < day,
         col(Action.meeting_id).is_(None) | col(Action.meeting_id).in_(series_meetings),

@@ -15,7 +15,7 @@ from functools import lru_cache, partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as model_select
 
@@ -78,10 +78,12 @@ def _due_filter(
     at, _, pt, _ = _tables()
     a, p = at.c, pt.c
     return (
-        # Naming the workspaces lets ix_action_open_due (workspace, status, due) bound the
+        # Naming the workspaces lets ix_action_open_due (workspace, status, history, due) bound the
         # scan on PostgreSQL too, so the cost follows the due actions, not the history.
         a.workspace_id.in_(workspace_ids),
         a.status == ActionStatus.OPEN,
+        # "= false", not "IS false": an equality PostgreSQL can take from the index.
+        a.history == false(),
         a.due_date.is_not(None),
         a.due_date <= horizon,
         p.reminders_enabled.is_(True),

@@ -45,6 +45,7 @@ def create_action(
     status: str = ActionStatus.OPEN,
     number: int | None = None,
     source_ref: str | None = None,
+    history: bool = False,
 ) -> Action:
     """Log an action with its owners and an audit event, in the caller's transaction.
 
@@ -61,6 +62,8 @@ def create_action(
         status: the starting status (imports may bring done actions).
         number: a fixed short id (restores); by default the next free one.
         source_ref: an idempotency key; a second create with it is refused by the database.
+        history: stored as history (old minutes): no reminders, digests or default lists
+            until someone changes it.
 
     Returns:
         The stored action.
@@ -79,6 +82,7 @@ def create_action(
         created_at=at,
         updated_at=at,
         source_ref=source_ref,
+        history=history,
     )
     session.add(action)
     session.flush()
@@ -165,6 +169,8 @@ def update_action(
             action.done_by_id = None
     if owner_ids is not None:
         _set_owners(session, action_id=action.id, person_ids=owner_ids)
+    # A person touched it: from now on it is an ordinary action with reminders.
+    action.history = False
     action.updated_at = at
     session.add(action)
     session.flush()
@@ -192,8 +198,16 @@ def add_note(
     actor_id: int | None,
     at: datetime,
 ) -> ActionNote:
-    """Add a dated follow-up note to an action (the action's text stays as it is)."""
+    """Add a dated follow-up note to an action (the action's text stays as it is).
+
+    A note by a person (``actor_id`` set) ends an imported action's quiet as history;
+    the import's own notes (no actor) keep it.
+    """
     assert action.id is not None
+    if actor_id is not None and action.history:
+        action.history = False
+        action.updated_at = at
+        session.add(action)
     note = ActionNote(
         action_id=action.id, note_date=note_date, text=text, created_by_id=actor_id, created_at=at
     )
@@ -221,6 +235,7 @@ def _filtered(
     involving_id: int | None,
     due_before: date | None,
     meeting_id: int | None,
+    history: bool | None,
 ) -> Any:
     stmt = select(Action).where(
         Action.workspace_id == workspace_id, col(Action.status).in_(statuses)
@@ -236,6 +251,8 @@ def _filtered(
         stmt = stmt.where(col(Action.due_date) < due_before)
     if meeting_id is not None:
         stmt = stmt.where(Action.meeting_id == meeting_id)
+    if history is not None:
+        stmt = stmt.where(col(Action.history) == history)
     return stmt
 
 
@@ -244,11 +261,12 @@ def list_actions(
     /,
     *,
     workspace_id: int,
-    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
+    statuses: tuple[str, ...] = (ActionStatus.OPEN,),
     owner_id: int | None = None,
     involving_id: int | None = None,
     due_before: date | None = None,
     meeting_id: int | None = None,
+    history: bool | None = False,
     limit: int = 200,
     offset: int = 0,
 ) -> list[Action]:
@@ -262,6 +280,8 @@ def list_actions(
         involving_id: only actions this person owns or logged.
         due_before: only actions due strictly before this date.
         meeting_id: only actions logged under this meeting.
+        history: False (the default) leaves out actions imported as history, True lists
+            only those, None lists both (minutes, meeting summaries).
         limit: at most this many.
         offset: skip this many first (pages of a list).
 
@@ -275,6 +295,7 @@ def list_actions(
         involving_id=involving_id,
         due_before=due_before,
         meeting_id=meeting_id,
+        history=history,
     )
     stmt = (
         stmt.order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.number))
@@ -290,11 +311,12 @@ def count_actions(
     *,
     workspace_id: int,
     cap: int,
-    statuses: tuple[str, ...] = (ActionStatus.OPEN.value,),
+    statuses: tuple[str, ...] = (ActionStatus.OPEN,),
     owner_id: int | None = None,
     involving_id: int | None = None,
     due_before: date | None = None,
     meeting_id: int | None = None,
+    history: bool | None = False,
 ) -> int:
     """Count the actions :func:`list_actions` would return, but stop at ``cap``.
 
@@ -312,6 +334,7 @@ def count_actions(
             involving_id=involving_id,
             due_before=due_before,
             meeting_id=meeting_id,
+            history=history,
         )
         .with_only_columns(col(Action.id))
         .limit(cap)

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Column, Dialect, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -234,7 +235,9 @@ class Action(ActionBase, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         UniqueConstraint("workspace_id", "source_ref"),
-        Index("ix_action_open_due", "workspace_id", "status", "due_date"),
+        # history sits before due_date so the morning fan-out (open, not history, due before
+        # a day) and `/action lista historik` are both one range scan of this index.
+        Index("ix_action_open_due", "workspace_id", "status", "history", "due_date"),
         Index("ix_action_meeting", "meeting_id", "item_id"),
     )
 
@@ -249,6 +252,10 @@ class Action(ActionBase, table=True):
     done_at: datetime | None = None
     updated_at: datetime
     source_ref: str | None = Field(default=None, max_length=200)
+    # Imported from minutes of a meeting held long before the import and untouched since:
+    # kept in the record and the minutes, but no reminders, status requests, digests or
+    # default lists. Any change by a person clears it.
+    history: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
 
 
 class ActionOwner(SQLModel, table=True):

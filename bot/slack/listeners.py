@@ -25,7 +25,18 @@ from commands.reply import Reply
 
 log = logging.getLogger("motesbot.slack")
 
-SLASH_COMMANDS = ("/action", "/decision", "/meeting", "/agenda", "/uppdrag", "/arbetsgrupp")
+# Slack knows only registered commands (manifest.yml): the English ones and the Swedish
+# names spelled a-z; registry.SLACK_COMMANDS says the same to the help texts.
+SLASH_COMMANDS = (
+    "/action",
+    "/decision",
+    "/meeting",
+    "/agenda",
+    "/beslut",
+    "/dagordning",
+    "/uppdrag",
+    "/arbetsgrupp",
+)
 MESSAGE_SHORTCUT = "create_action"
 GLOBAL_SHORTCUT = "log_decision"
 _LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
@@ -122,7 +133,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
     ) -> None:
         command, rest = split_command(text)
         if not command:
-            command, rest = "action", "hjälp"
+            command, rest = "hjälp", ""  # just "@Mötesbot": every command family
         turn = Turn(
             team_id=_team(body),
             user_id=str(event.get("user") or ""),

@@ -40,6 +40,7 @@ BOT_SCOPES = [
     "im:history",
     "im:write",
     "users:read",
+    "users:read.email",
 ]
 
 

@@ -277,7 +277,7 @@ class TeamsBot:
         if not parsed.command:
             if not activity.text and activity.value is not None:
                 return  # an old-style card submit: nothing of ours
-            command, text = "action", ""  # just "@Mötesbot": the help
+            command, text = "hjälp", ""  # just "@Mötesbot": every command family
         else:
             command, text = parsed.command, parsed.text
         request = self._request(activity, command, text, mentions=parsed.mentions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.reply import Button, ButtonKind, Line, Reply
 
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -120,7 +120,7 @@ def card(
     for index, line in enumerate(shown):
         body.extend(_line_items(line, lang=reply.lang, index=index, view=view))
     if len(reply.lines) > len(shown):
-        more = t(reply.lang, "teams_more_lines", count=len(reply.lines) - len(shown))
+        more = tn(reply.lang, "teams_more_lines", len(reply.lines) - len(shown))
         body.append(_text_block(more, isSubtle=True))
     result: dict[str, Any] = {
         "type": "AdaptiveCard",

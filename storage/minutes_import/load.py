@@ -9,7 +9,7 @@ same meeting only adds what is new (more actions, more follow-up notes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -33,6 +33,14 @@ from storage.models import (
 
 DEFAULT_SERIES = "KC-möte"
 DEFAULT_START = time(9, 0)
+# Actions from minutes of a meeting held longer ago than this before the import are history:
+# nobody wants a morning DM about a 2016 action because the old minutes were brought in.
+HISTORY_AFTER_DAYS = 30
+
+
+def is_history(meeting_day: date, at: datetime, timezone: str = "Europe/Stockholm") -> bool:
+    """True when actions of a meeting on ``meeting_day`` imported at ``at`` are history."""
+    return (at.astimezone(ZoneInfo(timezone)).date() - meeting_day).days > HISTORY_AFTER_DAYS
 
 
 class ImportProblem(ValueError):
@@ -47,6 +55,7 @@ class LoadResult:
     meeting_created: bool
     items: int = 0
     actions: int = 0
+    history: int = 0
     decisions: int = 0
     notes: int = 0
     participants: int = 0
@@ -190,6 +199,7 @@ def load_minutes(
             result.participants += 1
 
     prefix = f"minutes:{series.id}:{parsed.day.isoformat()}"
+    as_history = is_history(parsed.day, at, timezone)
     for parsed_item in parsed.items:
         item = meeting_repo.find_item(session, meeting_id=meeting.id, number=parsed_item.number)
         if item is None:
@@ -224,8 +234,10 @@ def load_minutes(
                     meeting_id=meeting.id,
                     item_id=item.id,
                     source_ref=ref,
+                    history=as_history,
                 )
                 result.actions += 1
+                result.history += as_history
             assert action.id is not None
             have = {
                 (n.note_date, n.text)
@@ -273,6 +285,7 @@ def load_minutes(
                 "meeting": audit.snapshot(meeting),
                 "items": result.items,
                 "actions": result.actions,
+                "history": result.history,
                 "decisions": result.decisions,
                 "notes": result.notes,
                 "participants": result.participants,

@@ -128,7 +128,8 @@ def test_typo_suggests_the_command(console: Transcript) -> None:
 
 
 def test_help_in_both_languages(console: Transcript) -> None:
-    assert "/action add <text> [@ansvarig …] [senast <datum>]" in console.text("/action hjälp")
+    # Swedish help gives the Swedish words ("ny", not "add").
+    assert "/action ny <text> [@ansvarig …] [senast <datum>]" in console.text("/action hjälp")
     assert "/action add <text> [@owner …] [by <date>]" in console.text("/action help", lang="en")
 
 
