@@ -7,13 +7,22 @@ echo (the weekday and date the bot replies with) reads back as the same date.
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+import pytest
 from babel import Locale
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
 
+from bot.console.adapter import run_line
 from commands.dates import DateError, extract_due, format_date, format_date_long, parse_date
+from storage import backup
+from storage.db import make_engine, transaction
+from storage.migrate import upgrade
 
 TODAYS = st.dates(min_value=date(2001, 1, 1), max_value=date(2098, 12, 31))
 MEETING = date(2027, 1, 14)
@@ -188,3 +197,57 @@ def test_an_echo_at_the_end_of_an_action_is_its_date(today: date, lang: str) -> 
     day = today.replace(day=min(today.day, 28))
     assert extract_due(f"Rapport senast {format_date(day, lang)}", today=today)[1] == day
     assert extract_due(f"Rapport {format_date_long(day, lang)}", today=today)[1] == day
+
+
+# --- through the console: what the reply says is what is stored ---------------------
+
+CONSOLE_NOW = datetime(2026, 12, 8, 8, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
+ECHO_RE = re.compile(r"(?:senast|due) (\S+ \d{1,2} \S+ \d{4})")
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database with a KC-möte and a URR meeting planned."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('dates') / 'motesbot.db'}")
+    upgrade(engine)
+    for line in (
+        "/meeting new KC-möte 2026-12-10 08:30-12:00 Stadshuset",
+        "/meeting new URR 2027-01-20 09:00-12:00 Rådhuset",
+    ):
+        reply = run_line(engine, line, user="Sekreterare", channel="kc", now=CONSOLE_NOW)
+        assert reply is not None and not reply.error
+    yield engine
+    engine.dispose()
+
+
+def _dues(engine: Engine) -> dict[int, str | None]:
+    with transaction(engine) as session:
+        data = backup.export_data(session, exported_at=datetime(2027, 1, 1, tzinfo=UTC))
+    return {a["number"]: a["due_date"] for a in data["workspaces"][0]["actions"]}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(phrase=PHRASES, lang=st.sampled_from(["sv", "en"]))
+def test_the_echo_is_what_is_stored(planned: Engine, phrase: str, lang: str) -> None:
+    before = _dues(planned)
+    reply = run_line(
+        planned,
+        f"/action add Uppgift senast {phrase}",
+        user="Sekreterare",
+        channel="kc",
+        now=CONSOLE_NOW,
+        lang=lang,
+    )
+    assert reply is not None and reply.as_text().strip()
+    after = _dues(planned)
+    if reply.error:
+        assert after == before
+        return
+    (number,) = set(after) - set(before)
+    if after[number] is None:  # the words after "senast" were no date at all: text
+        return
+    echo = ECHO_RE.search(reply.as_text())
+    assert echo is not None, reply.as_text()
+    assert parse_date(echo.group(1), today=CONSOLE_NOW.date()).isoformat() == after[number]

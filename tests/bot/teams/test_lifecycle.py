@@ -86,8 +86,20 @@ async def test_bot_removed_from_a_team_forgets_its_channels_and_members(teams: T
     )
     assert [kind for kind, _ in _refs(teams)] == kinds
 
+    # Teams names the team's General channel here, not the channel the bot was used in.
     status, _ = await teams.post(
-        teams.activity("conversationUpdate", SVEN, _team_conversation(), membersRemoved=[BOT])
+        teams.activity(
+            "conversationUpdate",
+            SVEN,
+            _team_conversation(),
+            membersRemoved=[BOT],
+            channelData={
+                "tenant": {"id": TENANT},
+                "eventType": "teamMemberRemoved",
+                "team": {"id": "19:kc-team@thread.tacv2", "name": "Kommunchefer"},
+                "channel": {"id": "19:kc-team@thread.tacv2", "name": "General"},
+            },
+        )
     )
 
     assert status in (200, 202)
