@@ -24,7 +24,7 @@ from commands.metrics import observed
 from commands.reply import Line, Reply
 from commands.request import Request
 from commands.sanitize import clean
-from storage import people
+from storage import inbox, people
 from storage.db import transaction
 from storage.models import ProcessedEvent
 from storage.workspaces import get_or_create_workspace
@@ -127,11 +127,18 @@ def handle(request: Request, *, engine: Engine) -> Reply:
             reply = route(ctx)
             if reply.error:
                 raise _Rollback(reply)
+            if request.inbox_id is not None and not inbox.mark_done(
+                session, item_id=request.inbox_id, at=request.now, answer=reply.as_text()
+            ):
+                raise _Rollback(Reply(t(lang, "duplicate_delivery"), lang=lang))
             return reply
     except _Rollback as rollback:
+        _settle(engine, request, rollback.reply)
         return rollback.reply
     except CommandError as err:
-        return error_reply(lang, err.key, **err.values)
+        reply = error_reply(lang, err.key, **err.values)
+        _settle(engine, request, reply)
+        return reply
     except IntegrityError:
         log.warning("integrity error, treated as a repeated delivery", exc_info=True)
         return Reply(t(lang, "duplicate_delivery"), lang=lang)
@@ -144,6 +151,19 @@ def handle(request: Request, *, engine: Engine) -> Reply:
     except Exception:
         log.exception("command failed: /%s %s", request.command, request.text[:200])
         return error_reply(lang, "internal_error")
+
+
+def _settle(engine: Engine, request: Request, reply: Reply) -> None:
+    """Mark the inbox row of a command that changed nothing as done, with its answer."""
+    if request.inbox_id is None:
+        return
+    try:
+        with transaction(engine) as session:
+            inbox.mark_done(
+                session, item_id=request.inbox_id, at=request.now, answer=reply.as_text()
+            )
+    except Exception:
+        log.warning("could not mark inbox row %s done", request.inbox_id, exc_info=True)
 
 
 def _seen(session: Session, request: Request) -> bool:

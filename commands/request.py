@@ -35,6 +35,8 @@ class Request:
         lang: a language forced by the adapter ("sv"/"en"); else the user's locale decides.
         private: a one-to-one conversation between the user and the bot (Teams personal
             chat, Slack DM): an action logged there without an owner is the user's own.
+        inbox_id: the durable inbox row this request came from; it is marked done in
+            the transaction of the change, with the answer.
     """
 
     platform: str
@@ -48,3 +50,4 @@ class Request:
     idempotency_key: str | None = None
     lang: str | None = None
     private: bool = False
+    inbox_id: int | None = None

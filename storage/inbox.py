@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, text, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -164,8 +164,24 @@ def get(session: Session, /, *, item_id: int) -> InboxItem | None:
     return session.get(InboxItem, item_id)
 
 
-def mark_done(session: Session, /, *, item_id: int, at: datetime) -> bool:
+def mark_done(
+    session: Session,
+    /,
+    *,
+    item_id: int,
+    at: datetime,
+    answer: str | None = None,
+) -> bool:
     """Mark a row done inside the transaction that makes its change.
+
+    The answer is kept with it, so that when the process dies before the answer
+    reaches the person, :func:`claim_unanswered` finds it and another process sends it.
+
+    Args:
+        session: the transaction of the change.
+        item_id: the row.
+        at: now.
+        answer: the answer as plain text.
 
     Returns:
         False when the row was already done (another process finished it first);
@@ -174,7 +190,12 @@ def mark_done(session: Session, /, *, item_id: int, at: datetime) -> bool:
     result = session.execute(
         update(InboxItem)
         .where(col(InboxItem.id) == item_id, col(InboxItem.status) != InboxStatus.DONE.value)
-        .values(status=InboxStatus.DONE.value, done_at=at, claimed_until=None)
+        .values(
+            status=InboxStatus.DONE.value,
+            done_at=at,
+            answer=answer[:40000] if answer is not None else None,
+            claimed_until=None,
+        )
     )
     return bool(getattr(result, "rowcount", 0))
 
@@ -183,7 +204,26 @@ def mark_answered(engine: Engine, *, item_id: int, at: datetime) -> None:
     """Record that the answer reached the person (a resumed row is not answered twice)."""
     with Session(engine) as session:
         session.execute(
-            update(InboxItem).where(col(InboxItem.id) == item_id).values(answered_at=at)
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id)
+            .values(answered_at=at, claimed_until=None)
+        )
+        session.commit()
+
+
+def finish(engine: Engine, *, item_id: int, at: datetime) -> None:
+    """After the listener: answered, and done if no command marked it (a modal opened,
+    a home refreshed), so that the sweep never runs it a second time."""
+    with Session(engine) as session:
+        session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id)
+            .values(
+                status=InboxStatus.DONE.value,
+                done_at=func.coalesce(col(InboxItem.done_at), at),
+                answered_at=at,
+                claimed_until=None,
+            )
         )
         session.commit()
 
@@ -275,6 +315,58 @@ def claim_stale(
         return taken
 
 
+def claim_unanswered(
+    engine: Engine,
+    *,
+    node: str,
+    now: datetime,
+    lease: timedelta,
+    older_than: timedelta,
+    limit: int = 100,
+) -> list[InboxItem]:
+    """Claim done rows whose answer never reached the person (the process died in between):
+    done longer than ``older_than`` ago, or claimed by a sweeper whose lease ran out.
+
+    Returns:
+        The rows whose stored answer this process should now send.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        candidates = session.exec(
+            select(InboxItem)
+            .where(
+                col(InboxItem.status) == InboxStatus.DONE.value,
+                col(InboxItem.answered_at).is_(None),
+                col(InboxItem.answer).is_not(None),
+                or_(
+                    col(InboxItem.claimed_until).is_(None)
+                    & (col(InboxItem.done_at) <= now - older_than),
+                    col(InboxItem.claimed_until) <= now,
+                ),
+            )
+            .order_by(col(InboxItem.done_at), col(InboxItem.id))
+            .limit(limit)
+        ).all()
+        taken: list[InboxItem] = []
+        for item in candidates:
+            result = session.execute(
+                update(InboxItem)
+                .where(
+                    col(InboxItem.id) == item.id,
+                    col(InboxItem.answered_at).is_(None),
+                    col(InboxItem.claimed_until).is_(None)
+                    if item.claimed_until is None
+                    else col(InboxItem.claimed_until) == item.claimed_until,
+                )
+                .values(claimed_by=node, claimed_until=now + lease)
+            )
+            if getattr(result, "rowcount", 0):
+                taken.append(item)
+        session.commit()
+        for item in taken:
+            session.expunge(item)
+        return taken
+
+
 def purge(engine: Engine, *, before: datetime) -> int:
     """Delete done and failed rows finished before a moment (the inbox is no second register).
 
@@ -294,8 +386,6 @@ def purge(engine: Engine, *, before: datetime) -> int:
 
 def pending_count(session: Session, /) -> int:
     """How many rows wait to be processed (for /metrics and /healthz)."""
-    from sqlalchemy import func
-
     return int(
         session.exec(
             select(func.count())

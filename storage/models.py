@@ -506,6 +506,7 @@ class InboxItem(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=200)
     claimed_until: datetime | None = None
     attempts: int = Field(default=0)
+    answer: str | None = Field(default=None, max_length=40000)
     answered_at: datetime | None = None
     done_at: datetime | None = None
     error: str | None = Field(default=None, max_length=1000)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from bot.slack import blocks as render
+from bot.slack import inbox
 from bot.slack.clients import webhook_client
 from bot.slack.errors import error_code, explain
 from bot.slack.profiles import PLATFORM, Profiles, mentioned_ids
@@ -94,6 +96,8 @@ class SlackService:
         self.home_delay = HOME_DELAY_SECONDS
         self._hurry = asyncio.Event()
         self.session: aiohttp.ClientSession | None = None
+        # Takes up what a dead process acknowledged but never finished (set by build_app).
+        self.resumer: inbox.Resumer | None = None
 
     async def close(self) -> None:
         """Release the shared HTTP session."""
@@ -135,6 +139,10 @@ class SlackService:
             mentions=mentions,
             idempotency_key=turn.key,
             private=turn.private,
+            # Only the delivery's own command settles its inbox row (not home refreshes).
+            inbox_id=ticket.item_id
+            if turn.key is not None and (ticket := inbox.CURRENT.get()) is not None
+            else None,
         )
 
     async def run(self, turn: Turn, command: str, text: str) -> Reply:
@@ -179,6 +187,7 @@ class SlackService:
         how to invite the bot. Replies for the caller go ephemeral.
         """
         try:
+            reply = inbox.late(reply, inbox.CURRENT.get(), ZoneInfo(self.settings.default_timezone))
             if reply.files and not reply.error:
                 reply = await self.upload_files(turn, reply)
             await self._deliver(turn, reply, dm=dm)
@@ -297,6 +306,7 @@ class SlackService:
 
     async def update_clicked(self, turn: Turn, reply: Reply, body: dict[str, Any]) -> None:
         """After a button or date picker: change the clicked message (or home) in place."""
+        reply = inbox.late(reply, inbox.CURRENT.get(), ZoneInfo(self.settings.default_timezone))
         try:
             container = body.get("container") or {}
             view = body.get("view") or {}
@@ -399,6 +409,7 @@ class SlackService:
                 self._working.add(task)
             try:
                 await listener(*args, **kwargs)
+                await inbox.finish(self.engine, self.settings)
             finally:
                 if task is not None:
                     self._working.discard(task)

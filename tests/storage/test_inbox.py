@@ -112,3 +112,19 @@ def test_the_ack_path_waits_only_briefly_for_a_locked_database(sqlite_engine: En
     # The pool's connections are back to the normal busy timeout afterwards.
     with sqlite_engine.connect() as conn:
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_an_answer_lost_with_its_process_is_found_and_sent_once(engine: Engine) -> None:
+    item = _record(engine, node="n1", lease=LEASE)
+    with transaction(engine) as session:
+        inbox.mark_done(session, item_id=item.item_id, at=AT, answer="Åtgärd #4 registrerad")
+    # While the first process may still be delivering, nobody else takes it.
+    assert (
+        inbox.claim_unanswered(engine, node="n2", now=AT + timedelta(seconds=10), lease=LEASE) == []
+    )
+    later = AT + timedelta(minutes=3)
+    [taken] = inbox.claim_unanswered(engine, node="n2", now=later, lease=LEASE)
+    assert taken.answer == "Åtgärd #4 registrerad"
+    assert inbox.claim_unanswered(engine, node="n3", now=later, lease=LEASE) == []
+    inbox.mark_answered(engine, item_id=item.item_id, at=later)
+    assert inbox.claim_unanswered(engine, node="n3", now=later + LEASE * 2, lease=LEASE) == []
