@@ -9,6 +9,7 @@ done. A row left pending or claimed by a dead process is taken up again by
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -241,17 +242,6 @@ def mark_failed(engine: Engine, *, item_id: int, at: datetime, error: str) -> No
         session.commit()
 
 
-def release(engine: Engine, *, item_id: int, error: str) -> None:
-    """Put a claimed row back for a later attempt (the database was down, say)."""
-    with Session(engine) as session:
-        session.execute(
-            update(InboxItem)
-            .where(col(InboxItem.id) == item_id, col(InboxItem.status) == InboxStatus.CLAIMED.value)
-            .values(status=InboxStatus.PENDING.value, claimed_until=None, error=error[:1000])
-        )
-        session.commit()
-
-
 def claim_stale(
     engine: Engine,
     *,
@@ -284,31 +274,16 @@ def claim_stale(
             .order_by(col(InboxItem.received_at), col(InboxItem.id))
             .limit(limit)
         ).all()
-        taken: list[InboxItem] = []
-        for item in candidates:
-            result = session.execute(
-                update(InboxItem)
-                .where(
-                    col(InboxItem.id) == item.id,
-                    col(InboxItem.status) == item.status,
-                    or_(
-                        col(InboxItem.claimed_until).is_(None),
-                        col(InboxItem.claimed_until) == item.claimed_until,
-                    ),
-                )
-                .values(
-                    status=InboxStatus.CLAIMED.value,
-                    claimed_by=node,
-                    claimed_until=now + lease,
-                    attempts=item.attempts + 1,
-                )
-            )
-            if getattr(result, "rowcount", 0):
-                item.status = InboxStatus.CLAIMED.value
-                item.claimed_by = node
-                item.claimed_until = now + lease
-                item.attempts += 1
-                taken.append(item)
+        taken = _take(
+            session,
+            candidates,
+            lambda item: {
+                "status": InboxStatus.CLAIMED.value,
+                "claimed_by": node,
+                "claimed_until": now + lease,
+                "attempts": item.attempts + 1,
+            },
+        )
         session.commit()
         for item in taken:
             session.expunge(item)
@@ -346,25 +321,40 @@ def claim_unanswered(
             .order_by(col(InboxItem.done_at), col(InboxItem.id))
             .limit(limit)
         ).all()
-        taken: list[InboxItem] = []
-        for item in candidates:
-            result = session.execute(
-                update(InboxItem)
-                .where(
-                    col(InboxItem.id) == item.id,
-                    col(InboxItem.answered_at).is_(None),
-                    col(InboxItem.claimed_until).is_(None)
-                    if item.claimed_until is None
-                    else col(InboxItem.claimed_until) == item.claimed_until,
-                )
-                .values(claimed_by=node, claimed_until=now + lease)
-            )
-            if getattr(result, "rowcount", 0):
-                taken.append(item)
+        taken = _take(
+            session, candidates, lambda _item: {"claimed_by": node, "claimed_until": now + lease}
+        )
         session.commit()
         for item in taken:
             session.expunge(item)
         return taken
+
+
+def _take(
+    session: Session,
+    candidates: Sequence[InboxItem],
+    values: Callable[[InboxItem], dict[str, Any]],
+) -> list[InboxItem]:
+    """Claim each candidate with a compare-and-set on the status and lease it was read
+    with, so that two sweepers never take the same row."""
+    taken: list[InboxItem] = []
+    for item in candidates:
+        same_lease = (
+            col(InboxItem.claimed_until).is_(None)
+            if item.claimed_until is None
+            else col(InboxItem.claimed_until) == item.claimed_until
+        )
+        new = values(item)
+        result = session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item.id, col(InboxItem.status) == item.status, same_lease)
+            .values(**new)
+        )
+        if getattr(result, "rowcount", 0):
+            for name, value in new.items():
+                setattr(item, name, value)
+            taken.append(item)
+    return taken
 
 
 def purge(engine: Engine, *, before: datetime) -> int:

@@ -118,13 +118,14 @@ def test_an_answer_lost_with_its_process_is_found_and_sent_once(engine: Engine) 
     item = _record(engine, node="n1", lease=LEASE)
     with transaction(engine) as session:
         inbox.mark_done(session, item_id=item.item_id, at=AT, answer="Åtgärd #4 registrerad")
+    def claim(node: str, now: datetime) -> list[InboxItem]:
+        return inbox.claim_unanswered(engine, node=node, now=now, lease=LEASE, older_than=LEASE)
+
     # While the first process may still be delivering, nobody else takes it.
-    assert (
-        inbox.claim_unanswered(engine, node="n2", now=AT + timedelta(seconds=10), lease=LEASE) == []
-    )
+    assert claim("n2", AT + timedelta(seconds=10)) == []
     later = AT + timedelta(minutes=3)
-    [taken] = inbox.claim_unanswered(engine, node="n2", now=later, lease=LEASE)
+    [taken] = claim("n2", later)
     assert taken.answer == "Åtgärd #4 registrerad"
-    assert inbox.claim_unanswered(engine, node="n3", now=later, lease=LEASE) == []
+    assert claim("n3", later) == []
     inbox.mark_answered(engine, item_id=item.item_id, at=later)
-    assert inbox.claim_unanswered(engine, node="n3", now=later + LEASE * 2, lease=LEASE) == []
+    assert claim("n3", later + LEASE * 2) == []
