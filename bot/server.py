@@ -69,6 +69,8 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
     messengers = build_messengers(settings, engine, sys.stdout)
     if socket is not None:
         await socket.connect_async()
+    if slack_service is not None and slack_service.resumer is not None:
+        slack_service.resumer.start()
     scheduler = (
         asyncio.create_task(
             run_scheduler(
@@ -101,6 +103,8 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(scheduler, timeout=10)
         if slack_service is not None:
+            if slack_service.resumer is not None:
+                await slack_service.resumer.stop()
             # Answers already acknowledged still go out before the process ends.
             try:
                 await asyncio.wait_for(slack_service.drain(), timeout=10)

@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     motesbot_now: str | None = None
     # Where users reach the bot's web server (calendar feed links, document downloads).
     public_url: str = "http://localhost:3000"
+    # The durable inbox: seconds between sweeps for rows a dead process left, and how
+    # many days done rows (personal data) are kept.
+    motesbot_inbox_sweep_seconds: float = 60.0
+    # How long a process holds an inbox row it works on before another may take it over.
+    motesbot_inbox_lease_seconds: float = 30.0
+    motesbot_inbox_retention_days: int = 7
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -47,6 +47,7 @@ from commands.reply import Line, Reply
 from commands.request import Request
 from commands.result import Changes, Outcome, Result
 from commands.sanitize import clean
+from storage import inbox
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -107,8 +108,25 @@ def run(request: Request, *, engine: Engine, config: Config | None = None) -> Re
     """
     started = time.perf_counter()
     result = _run(request, engine, config)
+    if request.inbox_id is not None and result.outcome not in (Outcome.OK, Outcome.UNAVAILABLE):
+        _settle(engine, request, result.reply)
     record_command(result.command, result.outcome, time.perf_counter() - started)
     return result
+
+
+def _settle(engine: Engine, request: Request, reply: Reply) -> None:
+    """Mark the inbox row of a command that changed nothing as done, with its answer.
+
+    A database that is down leaves the row for the sweep to try again later.
+    """
+    assert request.inbox_id is not None
+    try:
+        with transaction(engine) as session:
+            inbox.mark_done(
+                session, item_id=request.inbox_id, at=request.now, answer=reply.as_text()
+            )
+    except Exception:
+        log.warning("could not mark inbox row %s done", request.inbox_id, exc_info=True)
 
 
 def _run(request: Request, engine: Engine, config: Config | None) -> Result:
@@ -146,6 +164,11 @@ def _attempt(request: Request, engine: Engine, config: Config | None, *, first: 
                 raise _Stop(reply, Outcome.USER_ERROR)
             session.flush()
             changes = written.resolve(session)
+            # Done in the transaction of the change: a crash leaves both undone or both done.
+            if request.inbox_id is not None and not inbox.mark_done(
+                session, item_id=request.inbox_id, at=request.now, answer=reply.as_text()
+            ):
+                raise _Stop(Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE)
         return Result(reply, Outcome.OK, routed.command, routed.sub, routed.read_only, changes)
     except _EnsureRace:
         raise

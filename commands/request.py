@@ -41,6 +41,8 @@ class Request:
             chat, Slack DM): an action logged there without an owner is the user's own.
         form: what a form (Slack modal, Teams card) collected, as the subcommand's structured
             input; the subcommand named by ``text`` reads it instead of parsing a line.
+        inbox_id: the durable inbox row this request came from; it is marked done in
+            the transaction of the change, with the answer.
     """
 
     platform: str
@@ -55,3 +57,4 @@ class Request:
     lang: str | None = None
     private: bool = False
     form: ActionForm | None = None
+    inbox_id: int | None = None

@@ -592,3 +592,45 @@ class AssignmentFollowUp(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", unique=True)
     created_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
+
+
+class InboxStatus(StrEnum):
+    """Where an incoming unit of work stands."""
+
+    PENDING = "pending"  # recorded and acknowledged, not yet processed
+    CLAIMED = "claimed"  # a process is working on it (until ``claimed_until``)
+    DONE = "done"  # processed; its change (if any) committed in the same transaction
+    FAILED = "failed"  # given up after retries; the sender was told
+
+
+class InboxItem(SQLModel, table=True):
+    """One acknowledged command, event or click, recorded before the acknowledgement.
+
+    The key is the platform's redelivery key (Slack event id or trigger id, Teams
+    activity id), so a resent delivery finds the same row. Done rows are deleted after
+    a retention period: the payload holds personal data and the inbox is no register.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("platform", "key"),
+        Index("ix_inbox_status", "status", "claimed_until"),
+        Index("ix_inbox_done_at", "done_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=200)
+    workspace: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    reply_to: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    received_at: datetime
+    status: str = Field(default=InboxStatus.PENDING.value, max_length=16)
+    claimed_by: str | None = Field(default=None, max_length=200)
+    claimed_until: datetime | None = None
+    attempts: int = Field(default=0)
+    answer: str | None = Field(default=None, max_length=40000)
+    answered_at: datetime | None = None
+    done_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=1000)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from datetime import timedelta
 from enum import StrEnum
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack import inbox
 from bot.slack.clients import web_client
 from bot.slack.guard import single_team_guard
 from bot.slack.lifecycle import register_lifecycle
 from bot.slack.listeners import register
 from bot.slack.oauth import oauth_settings
 from bot.slack.service import SlackService
+from scheduler.tick import node_id
+from storage.models import InboxItem
 
 log = logging.getLogger("motesbot.slack")
 
@@ -99,6 +106,8 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
             process_before_response=False,
         )
         app.use(single_team_guard(settings.default_language))
+    # After the signature check, authorisation and the team guard; before any listener.
+    app.use(inbox.recording_middleware(engine, settings, node_id()))
     register(app, service)
     register_lifecycle(
         app,
@@ -107,4 +116,56 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         store=app.installation_store if mode == Mode.OAUTH else None,
         track=service.tracked,
     )
+    service.resumer = inbox.Resumer(
+        app=app,
+        engine=engine,
+        settings=settings,
+        node=node_id(),
+        answer=functools.partial(answer_row, app, service),
+        every=settings.motesbot_inbox_sweep_seconds,
+        retention=timedelta(days=settings.motesbot_inbox_retention_days),
+    )
     return app, service
+
+
+async def answer_row(app: AsyncApp, service: SlackService, item: InboxItem, text: str) -> bool:
+    """Send a text answer for an inbox row: its response_url while Slack takes it, else
+    the Web API (the channel it came from, else a DM to the person)."""
+    to = item.reply_to or {}
+    url = to.get("response_url")
+    age = service.settings.now() - item.received_at
+    if (
+        url
+        and age < inbox.RESPONSE_URL_LIFETIME
+        and await service.delivery.respond(str(url), text, None)
+    ):
+        return True
+    client = await _client_for(app, item.workspace)
+    if client is None:
+        return False
+    user = to.get("user")
+    channel = to.get("channel")
+    try:
+        if channel and user:
+            await client.chat_postEphemeral(channel=str(channel), user=str(user), text=text)
+            return True
+    except SlackApiError:
+        log.info("ephemeral answer for inbox row %s failed; sending a DM", item.id)
+    if not user:
+        return False
+    try:
+        await client.chat_postMessage(channel=str(user), text=text)
+    except SlackApiError:
+        log.warning("could not answer inbox row %s", item.id, exc_info=True)
+        return False
+    return True
+
+
+async def _client_for(app: AsyncApp, team_id: str) -> AsyncWebClient | None:
+    store = app.installation_store
+    if store is None:
+        return app.client
+    installation = await store.async_find_installation(enterprise_id=None, team_id=team_id)
+    if installation is None or not installation.bot_token:
+        return None
+    return AsyncWebClient(token=installation.bot_token, base_url=app.client.base_url)

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks as render
+from bot.slack import inbox
 from bot.slack.clients import webhook_client
 from bot.slack.errors import error_code, explain
 from bot.slack.turn import Turn
@@ -29,15 +31,18 @@ class Delivery:
         self,
         session: Callable[[], aiohttp.ClientSession | None],
         publish_home: Callable[[Turn], Awaitable[None]],
+        zone: ZoneInfo = ZoneInfo("Europe/Stockholm"),
     ) -> None:
         """Keep how to find the shared HTTP session and how to republish a home.
 
         Args:
             session: returns the shared aiohttp session (None: a session per call).
             publish_home: republishes a user's App Home (after a click in it).
+            zone: the zone a late answer gives the time of its command in.
         """
         self._session = session
         self._publish_home = publish_home
+        self._zone = zone
 
     async def deliver(self, turn: Turn, reply: Reply, *, dm: bool = False) -> None:
         """Send a reply where its visibility says; never raises.
@@ -48,6 +53,7 @@ class Delivery:
         how to invite the bot. Replies for the caller go ephemeral.
         """
         try:
+            reply = inbox.late(reply, inbox.CURRENT.get(), self._zone)
             if reply.files and not reply.error:
                 reply = await upload_files(turn, reply)
             await self._deliver(turn, reply, dm=dm)
@@ -135,6 +141,7 @@ class Delivery:
 
     async def update_clicked(self, turn: Turn, reply: Reply, body: dict[str, Any]) -> None:
         """After a button or date picker: change the clicked message (or home) in place."""
+        reply = inbox.late(reply, inbox.CURRENT.get(), self._zone)
         try:
             container = body.get("container") or {}
             view = body.get("view") or {}

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from slack_sdk.errors import SlackApiError
 
+from bot.slack import inbox
 from bot.slack.errors import explain
 from bot.slack.profiles import PLATFORM, Profiles, mentioned_ids
 from bot.slack.turn import Refused, Turn
@@ -67,4 +68,8 @@ class RequestBuilder:
             idempotency_key=turn.key,
             private=turn.private,
             form=form,
+            # Only the delivery's own command settles its inbox row (not home refreshes).
+            inbox_id=ticket.item_id
+            if turn.key is not None and (ticket := inbox.CURRENT.get()) is not None
+            else None,
         )

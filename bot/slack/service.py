@@ -10,11 +10,15 @@ nothing: the pipeline ensures the caller and mentioned people once per request.
 from __future__ import annotations
 
 import asyncio
+import functools
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack import inbox
 from bot.slack.app_home import AppHome
 from bot.slack.delivery import Delivery
 from bot.slack.profiles import Profiles
@@ -44,7 +48,11 @@ class SlackService:
         self.requests = RequestBuilder(self.profiles, settings.now, settings.default_language)
         self.work = Work(settings.slack_parallel_work)
         self.home = AppHome(engine, self.requests, self.work)
-        self.delivery = Delivery(lambda: self.session, self.home.publish)
+        self.delivery = Delivery(
+            lambda: self.session, self.home.publish, ZoneInfo(settings.default_timezone)
+        )
+        # Takes up what a dead process acknowledged but never finished (set by build_app).
+        self.resumer: inbox.Resumer | None = None
         # The parts' entry points, under the names the listeners use.
         self.lang = self.requests.lang
         self.deliver = self.delivery.deliver
@@ -63,8 +71,14 @@ class SlackService:
         self.home.delay = seconds
 
     def tracked(self, listener: Listener) -> Listener:
-        """Wrap a Bolt listener so :meth:`drain` waits for it."""
-        return self.work.tracked(listener)
+        """Wrap a Bolt listener so :meth:`drain` waits for it and its inbox row is settled."""
+
+        @functools.wraps(listener)
+        async def settled(*args: Any, **kwargs: Any) -> None:
+            await listener(*args, **kwargs)
+            await inbox.finish(self.engine, self.settings)
+
+        return self.work.tracked(settled)
 
     async def close(self) -> None:
         """Release the shared HTTP session."""

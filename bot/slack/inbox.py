@@ -1,0 +1,344 @@
+"""Slack's side of the durable inbox: nothing acknowledged is lost.
+
+Slack never resends a slash command or a click it got a 200 for. So every unit of
+work — slash command, event we act on, button, modal submission, shortcut — is
+written to the inbox (storage/inbox.py) by a Bolt middleware *before* Bolt
+acknowledges it; when that write fails, the person is told to try again instead
+of getting a silent 200. The listener then runs as before; the command pipeline
+marks the row done in the transaction of its change, and the row is marked
+answered once the answer went out.
+
+If the process dies in between, :class:`Resumer` (run at start and every minute)
+finds the row: one never processed is dispatched through the same Bolt app
+again, as a Socket Mode request (the signature was checked when it arrived); one
+processed but never answered gets its stored answer. Late answers say so ("Svar
+på ditt kommando kl. 09:12: …"); an answer goes through the response_url while
+Slack still takes it (30 minutes), else through the Web API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from commands.i18n import t
+from commands.reply import Reply
+from storage import inbox
+from storage.models import InboxItem
+
+log = logging.getLogger("motesbot.slack.inbox")
+
+PLATFORM = "slack"
+RESUME_CONTEXT_KEY = "motesbot_inbox_resume"
+# A response_url takes answers for 30 minutes; keep a margin.
+RESPONSE_URL_LIFETIME = timedelta(minutes=29)
+MAX_ATTEMPTS = 3
+# Events people cause by writing to the bot; the rest (profile changes, home opened)
+# are housekeeping that a later event repeats anyway.
+RECORDED_EVENTS = frozenset({"app_mention", "message", "app_uninstalled", "tokens_revoked"})
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """The inbox row of the request being worked on (in a context variable).
+
+    Attributes:
+        item_id: the row.
+        received_at: when Slack delivered it.
+        resumed: taken up again after a process died; its answer is late.
+    """
+
+    item_id: int
+    received_at: datetime
+    resumed: bool = False
+
+
+CURRENT: ContextVar[Ticket | None] = ContextVar("motesbot_inbox_ticket", default=None)
+
+
+def unit_of(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The kind and redelivery key of a payload we must not lose, or None.
+
+    The keys are the ones the listeners give the command pipeline as its
+    idempotency key, so an inbox row and a processed event name the same delivery.
+    """
+    trigger = body.get("trigger_id")
+    if body.get("command"):
+        return ("command", f"cmd:{trigger}") if trigger else None
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = body.get("event") or {}
+        if not isinstance(event, dict) or event.get("type") not in RECORDED_EVENTS:
+            return None
+        if event.get("type") == "message" and (
+            event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id")
+        ):
+            return None
+        event_id = body.get("event_id")
+        return ("event", str(event_id)) if event_id else None
+    if kind == "block_actions":
+        return ("block_action", f"act:{trigger}") if trigger else None
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        view_id = view.get("id") if isinstance(view, dict) else None
+        return ("view_submission", f"view:{view_id}") if view_id else None
+    if kind in ("shortcut", "message_action"):
+        return ("shortcut", f"shortcut:{trigger}") if trigger else None
+    return None
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team")
+    if isinstance(team, dict) and team.get("id"):
+        return str(team["id"])
+    view = body.get("view")
+    return str(body.get("team_id") or (view.get("team_id") if isinstance(view, dict) else "") or "")
+
+
+def reply_to_of(body: dict[str, Any]) -> dict[str, Any]:
+    """Where an answer can go later: response_url, channel, user and thread."""
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    user = body.get("user")
+    channel = body.get("channel")
+    return {
+        "response_url": body.get("response_url"),
+        "channel": body.get("channel_id")
+        or (channel.get("id") if isinstance(channel, dict) else None)
+        or (event or {}).get("channel"),
+        "user": body.get("user_id")
+        or (user.get("id") if isinstance(user, dict) else None)
+        or (event or {}).get("user"),
+        "thread_ts": (event or {}).get("thread_ts"),
+        "text": body.get("text") or (event or {}).get("text"),
+    }
+
+
+Middleware = Callable[
+    [AsyncBoltRequest, BoltResponse, Callable[[], Awaitable[BoltResponse]]],
+    Awaitable[BoltResponse],
+]
+
+
+def recording_middleware(engine: Engine, settings: Settings, node: str) -> Middleware:
+    """A Bolt middleware that records each unit of work before Bolt acknowledges it.
+
+    Args:
+        engine: the database.
+        settings: the configuration (clock, default language, lease).
+        node: this process's name, which claims the rows it records.
+    """
+    lease = timedelta(seconds=settings.motesbot_inbox_lease_seconds)
+
+    async def record(
+        req: AsyncBoltRequest, resp: BoltResponse, next: Callable[[], Awaitable[BoltResponse]]
+    ) -> BoltResponse:
+        resumed = req.context.get(RESUME_CONTEXT_KEY)
+        if isinstance(resumed, Ticket):
+            CURRENT.set(resumed)
+            return await next()
+        body = req.body if isinstance(req.body, dict) else {}
+        unit = unit_of(body)
+        if unit is None:
+            return await next()
+        kind, key = unit
+        now = settings.now()
+        try:
+            recorded = await asyncio.to_thread(
+                inbox.record,
+                engine,
+                platform=PLATFORM,
+                key=key,
+                workspace=_team(body),
+                kind=kind,
+                payload=body,
+                reply_to=reply_to_of(body),
+                at=now,
+                node=node,
+                lease=lease,
+            )
+        except Exception:
+            log.warning("could not record a Slack %s before acknowledging it", kind, exc_info=True)
+            if kind == "command":
+                return BoltResponse(status=200, body=t(settings.default_language, "inbox_retry"))
+            # Anything else: no acknowledgement, so Slack shows an error or retries.
+            return BoltResponse(status=503, body="")
+        if not recorded.new:
+            # A redelivery: the first delivery's row is being (or was) processed.
+            return BoltResponse(status=200, body="")
+        CURRENT.set(Ticket(recorded.item_id, now))
+        return await next()
+
+    return record
+
+
+def late(reply: Reply, ticket: Ticket | None, zone: ZoneInfo) -> Reply:
+    """Say when the command was given, for an answer that comes after a restart."""
+    if ticket is None or not ticket.resumed:
+        return reply
+    when = ticket.received_at.astimezone(zone).strftime("%H:%M")
+    prefix = t(reply.lang, "inbox_late", time=when)
+    return replace(reply, headline=f"{prefix} {reply.headline}")
+
+
+async def finish(engine: Engine, settings: Settings) -> None:
+    """After a listener: the row is answered (and done, if the listener ran no command)."""
+    ticket = CURRENT.get()
+    if ticket is None:
+        return
+    try:
+        await asyncio.to_thread(inbox.finish, engine, item_id=ticket.item_id, at=settings.now())
+    except Exception:
+        log.warning("could not mark inbox row %s answered", ticket.item_id, exc_info=True)
+
+
+Answer = Callable[[InboxItem, str], Awaitable[bool]]
+
+
+class Resumer:
+    """Take up what a dead process acknowledged but never finished."""
+
+    def __init__(
+        self,
+        *,
+        app: AsyncApp,
+        engine: Engine,
+        settings: Settings,
+        node: str,
+        answer: Answer,
+        every: float = 60.0,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        """Keep what a sweep needs.
+
+        Args:
+            app: the Bolt app whose listeners process a row again.
+            engine: the database.
+            settings: clock and zone.
+            node: this process's name.
+            answer: sends a text answer for a row (response_url, else the Web API).
+            every: seconds between sweeps.
+            retention: how long done rows are kept (the payloads hold personal data).
+        """
+        self.app = app
+        self.engine = engine
+        self.settings = settings
+        self.node = node
+        self.answer = answer
+        self.every = every
+        self.retention = retention
+        self.lease = timedelta(seconds=settings.motesbot_inbox_lease_seconds)
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    def start(self) -> None:
+        """Sweep now and then every ``every`` seconds, in the background."""
+        self._task = asyncio.ensure_future(self._loop())
+
+    async def stop(self) -> None:
+        """End the loop."""
+        self._stopping.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        # Once right away (a restart), once when the dead process's leases ran out,
+        # then at the steady pace.
+        waits = [0.0, self.lease.total_seconds() + 1]
+        while not self._stopping.is_set():
+            wait = waits.pop(0) if waits else self.every
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
+                return
+            try:
+                await self.sweep()
+            except Exception:
+                log.warning("inbox sweep failed", exc_info=True)
+
+    async def sweep(self) -> int:
+        """Process stale rows and send lost answers once; return how many rows were taken."""
+        now = self.settings.now()
+        stale = await asyncio.to_thread(
+            inbox.claim_stale,
+            self.engine,
+            node=self.node,
+            now=now,
+            lease=self.lease,
+            older_than=self.lease,
+        )
+        for item in stale:
+            await self._resume(item)
+        unanswered = await asyncio.to_thread(
+            inbox.claim_unanswered,
+            self.engine,
+            node=self.node,
+            now=now,
+            lease=self.lease,
+            older_than=self.lease,
+        )
+        for item in unanswered:
+            await self._send_stored(item)
+        await asyncio.to_thread(inbox.purge, self.engine, before=now - self.retention)
+        return len(stale) + len(unanswered)
+
+    async def _resume(self, item: InboxItem) -> None:
+        assert item.id is not None
+        if item.attempts > MAX_ATTEMPTS:
+            lang = self.settings.default_language
+            text = t(lang, "inbox_failed", time=self._hhmm(item.received_at))
+            await self._answer_once(item, text)
+            await asyncio.to_thread(
+                inbox.mark_failed,
+                self.engine,
+                item_id=item.id,
+                at=self.settings.now(),
+                error="gave up",
+            )
+            return
+        ticket = Ticket(item.id, item.received_at, resumed=True)
+        payload = dict(item.payload)
+        if not self._response_url_alive(item):
+            payload.pop("response_url", None)
+        request = AsyncBoltRequest(
+            body=payload, mode="socket_mode", context={RESUME_CONTEXT_KEY: ticket}
+        )
+        log.info("resuming inbox row %s (%s)", item.id, item.kind)
+        await self.app.async_dispatch(request)
+
+    async def _send_stored(self, item: InboxItem) -> None:
+        assert item.id is not None
+        late_text = t(
+            self.settings.default_language, "inbox_late", time=self._hhmm(item.received_at)
+        )
+        await self._answer_once(item, f"{late_text} {item.answer or ''}".strip())
+
+    async def _answer_once(self, item: InboxItem, text: str) -> None:
+        assert item.id is not None
+        try:
+            sent = await self.answer(item, text)
+        except Exception:
+            log.warning("could not answer inbox row %s", item.id, exc_info=True)
+            sent = False
+        if sent:
+            await asyncio.to_thread(
+                inbox.mark_answered, self.engine, item_id=item.id, at=self.settings.now()
+            )
+
+    def _response_url_alive(self, item: InboxItem) -> bool:
+        return self.settings.now() - item.received_at < RESPONSE_URL_LIFETIME
+
+    def _hhmm(self, at: datetime) -> str:
+        return at.astimezone(ZoneInfo(self.settings.default_timezone)).strftime("%H:%M")

@@ -1,0 +1,387 @@
+"""The durable inbox: what was acknowledged is recorded first, and processed exactly once.
+
+A row is written in one short transaction before the platform gets its 200. The
+worker claims it, runs it through the command pipeline and marks it done in the
+same transaction as the change it makes, so a crash leaves both undone or both
+done. A row left pending or claimed by a dead process is taken up again by
+:func:`claim_stale`. Done rows are deleted after a retention period (gallring).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, or_, text, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, is_sqlite
+from storage.models import InboxItem, InboxStatus
+
+# How long the acknowledgement path waits for a database lock before giving up.
+RECORD_LOCK_WAIT_SECONDS = 1.0
+# Payload keys that carry secrets and are never stored.
+SECRET_KEYS = frozenset({"token", "bot_token", "access_token", "app_token", "client_secret"})
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What :func:`record` did.
+
+    Attributes:
+        item_id: the inbox row's id.
+        new: False when the key was recorded before (a redelivery).
+        status: the row's status as found.
+    """
+
+    item_id: int
+    new: bool
+    status: str
+
+
+def without_secrets(payload: Any) -> Any:
+    """A copy of a payload with secret fields left out, at every depth."""
+    if isinstance(payload, dict):
+        return {k: without_secrets(v) for k, v in payload.items() if k not in SECRET_KEYS}
+    if isinstance(payload, list):
+        return [without_secrets(v) for v in payload]
+    return payload
+
+
+def record(
+    engine: Engine,
+    *,
+    platform: str,
+    key: str,
+    workspace: str,
+    kind: str,
+    payload: dict[str, Any],
+    reply_to: dict[str, Any] | None,
+    at: datetime,
+    node: str | None = None,
+    lease: timedelta | None = None,
+    lock_wait: float = RECORD_LOCK_WAIT_SECONDS,
+) -> Recorded:
+    """Write one incoming unit of work, or find it if its key was recorded before.
+
+    Runs its own short transaction and waits at most ``lock_wait`` seconds for a
+    lock, so the acknowledgement is never held up for long: the caller answers
+    "try again" when this raises.
+
+    Args:
+        engine: the database.
+        platform: "slack" or "teams".
+        key: the redelivery key (event id, trigger id, activity id).
+        workspace: the platform's workspace id.
+        kind: what it is ("command", "event", "block_action", "view_submission", …).
+        payload: the raw payload; secret fields are dropped.
+        reply_to: how to answer later (response_url, channel, user, conversation reference).
+        at: when it was received.
+        node: when given, the row is claimed for this process at once (it is processed
+            inline right after the acknowledgement).
+        lease: how long that claim holds before another process may take the row.
+        lock_wait: the longest wait for a database lock, in seconds.
+
+    Returns:
+        The row's id, whether it is new, and its status.
+
+    Raises:
+        sqlalchemy.exc.OperationalError: the row could not be written in time.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        _short_lock_wait(session, lock_wait)
+        try:
+            return _insert(
+                session, platform, key, workspace, kind, payload, reply_to, at, node, lease
+            )
+        finally:
+            session.rollback()
+            _restore_lock_wait(session)
+
+
+def _insert(
+    session: Session,
+    platform: str,
+    key: str,
+    workspace: str,
+    kind: str,
+    payload: dict[str, Any],
+    reply_to: dict[str, Any] | None,
+    at: datetime,
+    node: str | None,
+    lease: timedelta | None,
+) -> Recorded:
+    claimed = node is not None
+    item = InboxItem(
+        platform=platform,
+        key=key[:200],
+        workspace=workspace[:200],
+        kind=kind,
+        payload=without_secrets(payload),
+        reply_to=without_secrets(reply_to) if reply_to is not None else None,
+        received_at=at,
+        status=(InboxStatus.CLAIMED if claimed else InboxStatus.PENDING).value,
+        claimed_by=node,
+        claimed_until=at + lease if claimed and lease is not None else None,
+        attempts=1 if claimed else 0,
+    )
+    session.add(item)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        found = session.exec(
+            select(InboxItem).where(InboxItem.platform == platform, InboxItem.key == key[:200])
+        ).one()
+        assert found.id is not None
+        return Recorded(found.id, False, found.status)
+    assert item.id is not None
+    return Recorded(item.id, True, item.status)
+
+
+def _short_lock_wait(session: Session, seconds: float) -> None:
+    bind = session.get_bind()
+    millis = max(1, int(seconds * 1000))
+    if is_sqlite(str(bind.engine.url)):
+        session.execute(text(f"PRAGMA busy_timeout={millis}"))
+    else:
+        session.execute(text(f"SET LOCAL lock_timeout = '{millis}ms'"))
+        session.execute(text(f"SET LOCAL statement_timeout = '{millis * 3}ms'"))
+
+
+def _restore_lock_wait(session: Session) -> None:
+    # The SQLite connection goes back to the pool; PostgreSQL's SET LOCAL ended with the
+    # transaction by itself.
+    if is_sqlite(str(session.get_bind().engine.url)):
+        session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
+
+
+def get(session: Session, /, *, item_id: int) -> InboxItem | None:
+    """Return one row."""
+    return session.get(InboxItem, item_id)
+
+
+def mark_done(
+    session: Session,
+    /,
+    *,
+    item_id: int,
+    at: datetime,
+    answer: str | None = None,
+) -> bool:
+    """Mark a row done inside the transaction that makes its change.
+
+    The answer is kept with it, so that when the process dies before the answer
+    reaches the person, :func:`claim_unanswered` finds it and another process sends it.
+
+    Args:
+        session: the transaction of the change.
+        item_id: the row.
+        at: now.
+        answer: the answer as plain text.
+
+    Returns:
+        False when the row was already done (another process finished it first);
+        the caller's transaction should then be rolled back.
+    """
+    result = session.execute(
+        update(InboxItem)
+        .where(col(InboxItem.id) == item_id, col(InboxItem.status) != InboxStatus.DONE.value)
+        .values(
+            status=InboxStatus.DONE.value,
+            done_at=at,
+            answer=answer[:40000] if answer is not None else None,
+            claimed_until=None,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def mark_answered(engine: Engine, *, item_id: int, at: datetime) -> None:
+    """Record that the answer reached the person (a resumed row is not answered twice)."""
+    with Session(engine) as session:
+        session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id)
+            .values(answered_at=at, claimed_until=None)
+        )
+        session.commit()
+
+
+def finish(engine: Engine, *, item_id: int, at: datetime) -> None:
+    """After the listener: answered, and done if no command marked it (a modal opened,
+    a home refreshed), so that the sweep never runs it a second time."""
+    with Session(engine) as session:
+        session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id)
+            .values(
+                status=InboxStatus.DONE.value,
+                done_at=func.coalesce(col(InboxItem.done_at), at),
+                answered_at=at,
+                claimed_until=None,
+            )
+        )
+        session.commit()
+
+
+def mark_failed(engine: Engine, *, item_id: int, at: datetime, error: str) -> None:
+    """Give up on a row: the sender has been (or is being) told."""
+    with Session(engine) as session:
+        session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item_id, col(InboxItem.status) != InboxStatus.DONE.value)
+            .values(
+                status=InboxStatus.FAILED.value, done_at=at, claimed_until=None, error=error[:1000]
+            )
+        )
+        session.commit()
+
+
+def claim_stale(
+    engine: Engine,
+    *,
+    node: str,
+    now: datetime,
+    lease: timedelta,
+    older_than: timedelta,
+    limit: int = 100,
+) -> list[InboxItem]:
+    """Claim rows nobody is working on: pending ones older than ``older_than`` (their
+    process died between acknowledging and processing) and claims whose lease ran out.
+
+    Each row is claimed with a compare-and-set on its status and lease, so two
+    replicas sweeping at once never take the same row.
+
+    Returns:
+        The rows this process now holds, oldest first.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        candidates = session.exec(
+            select(InboxItem)
+            .where(
+                or_(
+                    (col(InboxItem.status) == InboxStatus.PENDING.value)
+                    & (col(InboxItem.received_at) <= now - older_than),
+                    (col(InboxItem.status) == InboxStatus.CLAIMED.value)
+                    & (col(InboxItem.claimed_until) <= now),
+                )
+            )
+            .order_by(col(InboxItem.received_at), col(InboxItem.id))
+            .limit(limit)
+        ).all()
+        taken = _take(
+            session,
+            candidates,
+            lambda item: {
+                "status": InboxStatus.CLAIMED.value,
+                "claimed_by": node,
+                "claimed_until": now + lease,
+                "attempts": item.attempts + 1,
+            },
+        )
+        session.commit()
+        for item in taken:
+            session.expunge(item)
+        return taken
+
+
+def claim_unanswered(
+    engine: Engine,
+    *,
+    node: str,
+    now: datetime,
+    lease: timedelta,
+    older_than: timedelta,
+    limit: int = 100,
+) -> list[InboxItem]:
+    """Claim done rows whose answer never reached the person (the process died in between):
+    done longer than ``older_than`` ago, or claimed by a sweeper whose lease ran out.
+
+    Returns:
+        The rows whose stored answer this process should now send.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        candidates = session.exec(
+            select(InboxItem)
+            .where(
+                col(InboxItem.status) == InboxStatus.DONE.value,
+                col(InboxItem.answered_at).is_(None),
+                col(InboxItem.answer).is_not(None),
+                or_(
+                    col(InboxItem.claimed_until).is_(None)
+                    & (col(InboxItem.done_at) <= now - older_than),
+                    col(InboxItem.claimed_until) <= now,
+                ),
+            )
+            .order_by(col(InboxItem.done_at), col(InboxItem.id))
+            .limit(limit)
+        ).all()
+        taken = _take(
+            session, candidates, lambda _item: {"claimed_by": node, "claimed_until": now + lease}
+        )
+        session.commit()
+        for item in taken:
+            session.expunge(item)
+        return taken
+
+
+def _take(
+    session: Session,
+    candidates: Sequence[InboxItem],
+    values: Callable[[InboxItem], dict[str, Any]],
+) -> list[InboxItem]:
+    """Claim each candidate with a compare-and-set on the status and lease it was read
+    with, so that two sweepers never take the same row."""
+    taken: list[InboxItem] = []
+    for item in candidates:
+        same_lease = (
+            col(InboxItem.claimed_until).is_(None)
+            if item.claimed_until is None
+            else col(InboxItem.claimed_until) == item.claimed_until
+        )
+        new = values(item)
+        result = session.execute(
+            update(InboxItem)
+            .where(col(InboxItem.id) == item.id, col(InboxItem.status) == item.status, same_lease)
+            .values(**new)
+        )
+        if getattr(result, "rowcount", 0):
+            for name, value in new.items():
+                setattr(item, name, value)
+            taken.append(item)
+    return taken
+
+
+def purge(engine: Engine, *, before: datetime) -> int:
+    """Delete done and failed rows finished before a moment (the inbox is no second register).
+
+    Returns:
+        How many rows were deleted.
+    """
+    with Session(engine) as session:
+        result = session.execute(
+            delete(InboxItem).where(
+                col(InboxItem.status).in_([InboxStatus.DONE.value, InboxStatus.FAILED.value]),
+                col(InboxItem.done_at) < before,
+            )
+        )
+        session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def pending_count(session: Session, /) -> int:
+    """How many rows wait to be processed (for /metrics and /healthz)."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(InboxItem)
+            .where(
+                col(InboxItem.status).in_([InboxStatus.PENDING.value, InboxStatus.CLAIMED.value])
+            )
+        ).one()
+    )
