@@ -31,7 +31,7 @@ class Delivery:
         self,
         session: Callable[[], aiohttp.ClientSession | None],
         publish_home: Callable[[Turn], Awaitable[None]],
-        zone: ZoneInfo = ZoneInfo("Europe/Stockholm"),
+        zone: ZoneInfo,
     ) -> None:
         """Keep how to find the shared HTTP session and how to republish a home.
 
