@@ -105,7 +105,7 @@ def build_ctx(session: Session, request: Request, config: Config | None = None) 
             ensure_user(session, request, ws.id, UserRef(platform_id=user_id, name=ref.name))
     lang = request.lang or lang_of(caller.locale, ws.language)
     tz = zone(caller.timezone or ws.timezone)
-    return Ctx(session, request, ws, caller, lang, tz, config or Config())
+    return Ctx(session, request, ws, caller, lang, tz, config=config or Config())
 
 
 def ensure_user(session: Session, request: Request, workspace_id: int, ref: UserRef) -> Person:

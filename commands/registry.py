@@ -108,11 +108,8 @@ def subcommand(
     """
 
     def register(handler: Handler) -> Handler:
-        sub = Sub(command, name, (name, *words), handler, read_only)
+        sub = Sub(command, name, (name, *words), handler, read_only, topics)
         SUBCOMMANDS.setdefault(command, []).append(sub)
-        SUBCOMMANDS.setdefault(command, []).append(
-            Sub(command, name, (name, *words), handler, topics)
-        )
         return handler
 
     return register

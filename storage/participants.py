@@ -173,7 +173,7 @@ def set_role(
         row = MeetingParticipant(
             meeting_id=meeting.id,
             person_id=person.id,
-            role=role,
+            role=ParticipantRole(role),
             municipality=kept_municipality,
             title=kept_title,
         )
@@ -265,7 +265,7 @@ def set_function(
         target = MeetingParticipant(
             meeting_id=meeting.id,
             person_id=person.id,
-            role=_FUNCTION_HOME[function],
+            role=ParticipantRole(_FUNCTION_HOME[function]),
             municipality=target.municipality if target is not None else None,
             title=target.title if target is not None else None,
         )
