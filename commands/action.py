@@ -288,7 +288,7 @@ def _ids_arg(ctx: Ctx, sub: str, text: str) -> tuple[list[Action], str]:
         joined, pos = False, match.end()
         end = pos
     if not numbers:
-        raise CommandError("action_need_id", sub=sub)
+        raise CommandError("action_need_id", sub=t(ctx.lang, f"word_action_{sub}"))
     found = {n: repo.get_action(ctx.session, workspace_id=ctx.ws_id, number=n) for n in numbers}
     missing = [n for n, a in found.items() if a is None]
     if len(missing) == 1:

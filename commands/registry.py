@@ -153,9 +153,10 @@ def command_name(command: str, *, lang: str, platform: str) -> str:
 
     Console and Teams read every word of ``COMMAND_WORDS``; Slack only its registered ones.
     """
-    if lang != "sv":
-        return f"/{command}"
     word = SWEDISH_WORDS.get(command, command)
-    if platform == "slack" and word not in SLACK_COMMANDS:
-        return f"/{command}"
-    return f"/{word}"
+    if platform == "slack":
+        # Only registered commands exist there: the one in the user's language if Slack
+        # knows it, else the other ("/uppdrag" is registered, "/assignment" is not).
+        preferred, other = (word, command) if lang == "sv" else (command, word)
+        return f"/{preferred}" if preferred in SLACK_COMMANDS else f"/{other}"
+    return f"/{word}" if lang == "sv" else f"/{command}"

@@ -34,8 +34,11 @@ from slack_bolt.response import BoltResponse
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from commands import registry
 from commands.i18n import t
+from commands.metrics import record_command
 from commands.reply import Reply
+from commands.result import Outcome
 from storage import inbox
 from storage.models import InboxItem
 
@@ -98,6 +101,21 @@ def unit_of(body: dict[str, Any]) -> tuple[str, str] | None:
     if kind in ("shortcut", "message_action"):
         return ("shortcut", f"shortcut:{trigger}") if trigger else None
     return None
+
+
+def command_of(body: dict[str, Any], kind: str) -> str:
+    """The canonical command a payload runs, for /metrics ("action" for a button on one)."""
+    if body.get("command"):
+        return registry.canonical_command(str(body["command"])) or kind
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    callback = str((view or {}).get("callback_id") or "")
+    if callback:
+        return "decision" if "decision" in callback else "action"
+    actions = body.get("actions")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        word = str(actions[0].get("value") or "").lstrip("/").split(" ", 1)[0]
+        return registry.canonical_command(word) or kind
+    return kind
 
 
 def _team(body: dict[str, Any]) -> str:
@@ -177,6 +195,7 @@ def recording_middleware(engine: Engine, settings: Settings, node: str) -> Middl
             return BoltResponse(status=503, body="")
         if not recorded.new:
             # A redelivery: the first delivery's row is being (or was) processed.
+            record_command(command_of(body, kind), Outcome.DUPLICATE, 0.0)
             return BoltResponse(status=200, body="")
         CURRENT.set(Ticket(recorded.item_id, now))
         return await next()

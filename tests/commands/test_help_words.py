@@ -56,7 +56,7 @@ def test_help_of_a_family_uses_the_word_typed(console: Transcript) -> None:
         ("/action add hjälp", "/action ny <text>"),
         ("/åtgärd klar hjälp", "/åtgärd klar #12"),
         ("/beslut sök hjälp", "/beslut sök <ord>"),
-        ("/dagordning ny ?", "/dagordning ny <ärende>"),
+        ("/dagordning ny ?", "/dagordning ny [nr] <ärende>"),
         ("/meeting punkt help", "/meeting punkt 3.1"),
     ],
 )

@@ -174,7 +174,7 @@ async def test_a_sender_killed_between_claim_and_send_sends_once_after_the_lease
     later = await cli(
         "tick", "--at", (at + timedelta(minutes=4)).isoformat(), env=env, workdir=tmp_path
     )
-    assert "1 meddelanden skickade" in later.stdout, later.stdout
+    assert "1 meddelande skickat" in later.stdout, later.stdout
     again = await cli(
         "tick", "--at", (at + timedelta(minutes=9)).isoformat(), env=env, workdir=tmp_path
     )

@@ -44,7 +44,9 @@ def test_shell_then_export(tmp_path: Path) -> None:
         "MOTESBOT_NOW": "2026-11-23T09:00+01:00",
     }
     shell = _run(["shell", "--as", "Sekreterare"], env, SCRIPT)
-    assert shell.returncode == 0, shell.stderr
+    # The script tries bad input on purpose: a script piping commands in is told.
+    assert shell.returncode == 1, shell.stderr
+    assert "kommandon gav fel" in shell.stderr
     out = shell.stdout
     assert (
         "#1 Ta fram budgetunderlag — ansvarig: Lisa Andersson Lindberg — senast lör 5 dec 2026"

@@ -42,6 +42,9 @@ EVENT_SCOPES: dict[str, set[str]] = {
     "message": {"im:history"},  # subscribed as message.im
     "app_home_opened": set(),
     "user_change": {"users:read"},
+    # Lifecycle events come to every app, with no scope of their own.
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
 }
 _CALL_RE = re.compile(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(")
 _EVENT_RE = re.compile(r"app\.event\(\"([a-z_.]+)\"\)")

@@ -32,4 +32,4 @@ async def test_restored_slack_register_sends_the_morning_dm(
     [posted] = [c for c in calls if c.method == "chat.postMessage"]
     assert posted.args["channel"] == "DU0LISA" and "#1 Ring Anna" in str(posted.args)
     assert posted.token == "xoxb-test-token"
-    assert "1 meddelanden skickade" in ticked.stdout
+    assert "1 meddelande skickat" in ticked.stdout

@@ -64,4 +64,4 @@ async def test_restored_teams_register_sends_the_morning_dm(teams: Teams, tmp_pa
     assert call.method == "POST"
     assert call.path == f"/v3/conversations/a:1personal-chat-{SVEN.aad}/activities"
     assert "#1 Boka lokal" in call.body["text"]
-    assert "1 meddelanden skickade" in ticked.stdout
+    assert "1 meddelande skickat" in ticked.stdout

@@ -77,7 +77,7 @@ async def test_tick_sends_the_morning_dm_to_the_stored_personal_chat(
     assert "#1 Boka lokal" in str(card["body"])
     # Anonymous local mode sends without credentials: no token is asked for or sent.
     assert not call.authorization
-    assert "1 meddelanden skickade" in first.stdout
+    assert "1 meddelande skickat" in first.stdout
 
     second = await _tick(env, tmp_path)
 
