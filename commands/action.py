@@ -208,32 +208,22 @@ def list_(ctx: Ctx, text: str) -> Reply:
     if page > 1:
         headline += t(ctx.lang, "list_page", page=page)
     offset = (page - 1) * PAGE_SIZE
-    actions = repo.list_actions(
-        ctx.session,
-        workspace_id=ctx.ws_id,
-        statuses=statuses,
-        owner_id=owner_id,
-        involving_id=involving_id,
-        due_before=due_before,
-        history=history,
-        limit=PAGE_SIZE,
-        offset=offset,
-    )
+    # The page and the count after it read the same filter.
+    which: dict[str, Any] = {
+        "workspace_id": ctx.ws_id,
+        "statuses": statuses,
+        "owner_id": owner_id,
+        "involving_id": involving_id,
+        "due_before": due_before,
+        "history": history,
+    }
+    actions = repo.list_actions(ctx.session, **which, limit=PAGE_SIZE, offset=offset)
     if not actions:
         key = "list_page_empty" if page > 1 else "list_empty"
         return Reply(headline, (Line(t(ctx.lang, key, page=page)),), lang=ctx.lang)
     lines = fmt.action_lines(ctx.session, actions, ctx.lang, ctx.today, with_notes=True)
     # Count what follows this page, but read no more than COUNT_CAP rows past it.
-    counted = repo.count_actions(
-        ctx.session,
-        workspace_id=ctx.ws_id,
-        statuses=statuses,
-        owner_id=owner_id,
-        involving_id=involving_id,
-        due_before=due_before,
-        history=history,
-        cap=offset + PAGE_SIZE + COUNT_CAP + 1,
-    )
+    counted = repo.count_actions(ctx.session, **which, cap=offset + PAGE_SIZE + COUNT_CAP + 1)
     rest = counted - offset - len(actions)
     if rest > 0:
         words = LIST_WORDS.get(ctx.lang, LIST_WORDS["sv"])

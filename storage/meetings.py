@@ -315,19 +315,15 @@ def edit_item(
         setattr(item, name, value)
     if "number" in changes:
         item.sort_key = item_sort_key(item.number)
-    session.add(item)
-    session.flush()
-    assert item.id is not None
-    audit.record(
+    audit.record_updated(
         session,
+        item,
+        entity="item",
+        op=op,
+        before=before,
         workspace_id=item.workspace_id,
         actor_id=actor_id,
-        entity="item",
-        entity_id=item.id,
-        op=op,
         at=at,
-        before=before,
-        after=audit.snapshot(item),
     )
     return item
 
