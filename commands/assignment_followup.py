@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from commands import format as fmt
 from commands.assignment_text import short, status_label
@@ -28,8 +28,10 @@ from storage import assignments as repo
 from storage import audit
 from storage import meetings as meeting_repo
 from storage.models import (
+    Action,
     Assignment,
     AssignmentFollowUp,
+    Decision,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -326,6 +328,7 @@ def set_meeting(ctx: Ctx, words: list[str]) -> Reply:
         # One coming follow-up per series: naming another date moves it there.
         followup = current.followup
         before = audit.snapshot(followup)
+        _detach_from_agenda(ctx, followup.meeting_id)
         followup.meeting_id = meeting.id
         audit.record_updated(
             ctx.session,
@@ -402,6 +405,29 @@ def _attach_to_agenda(ctx: Ctx, meeting: Meeting, day: date) -> None:
         description=t("sv", "upd_agenda_description"),
         attachments=document_names(day),
     )
+
+
+def _detach_from_agenda(ctx: Ctx, meeting_id: int) -> None:
+    """Take the follow-up item off the meeting it leaves, unless someone has used it.
+
+    An item that has gained actions, decisions or notes is the secretary's now, so it stays.
+    """
+    item = next(
+        (
+            i
+            for i in meeting_repo.items_of(ctx.session, meeting_id=meeting_id)
+            if i.title == AGENDA_TITLE
+        ),
+        None,
+    )
+    if item is None or item.id is None or item.notes:
+        return
+    used = (
+        ctx.session.exec(select(Action.id).where(col(Action.item_id) == item.id)).first()
+        or ctx.session.exec(select(Decision.id).where(col(Decision.item_id) == item.id)).first()
+    )
+    if used is None:
+        meeting_repo.remove_item(ctx.session, item=item, actor_id=ctx.caller_id, at=ctx.now)
 
 
 def _current(ctx: Ctx, name: str) -> FollowUpView:

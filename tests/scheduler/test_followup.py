@@ -7,8 +7,12 @@ import io
 from datetime import date
 
 from docx import Document
+from sqlmodel import select
 
 from commands.assignment_followup import working_day_on_or_before
+from storage.db import transaction
+from storage.meetings import items_of
+from storage.models import Meeting
 from tests.conftest import Transcript
 from tests.scheduler.helpers import Runner, send
 
@@ -161,3 +165,19 @@ def test_a_day_that_is_not_a_working_day_moves_to_the_one_before() -> None:
     assert working_day_on_or_before(date(2027, 1, 6)) == date(2027, 1, 5)  # trettondedag jul
     assert working_day_on_or_before(date(2027, 11, 13)) == date(2027, 11, 12)  # a Saturday
     assert working_day_on_or_before(date(2027, 11, 11)) == date(2027, 11, 11)
+
+
+def test_naming_another_meeting_moves_the_agenda_item_too(console: Transcript) -> None:
+    _kc_with_assignments(console)
+    send(console, "2026-11-23 09:05", "/uppdrag uppföljning KC-möte 2027-12-09")
+    send(console, "2026-11-23 09:06", "/uppdrag uppföljning KC-möte 2028-01-13")
+
+    def titles(day: date) -> list[str]:
+        with transaction(console.engine) as session:
+            meetings = session.exec(select(Meeting)).all()
+            (on_day,) = [m for m in meetings if m.starts_at.date() == day]
+            assert on_day.id is not None
+            return [i.title for i in items_of(session, meeting_id=on_day.id)]
+
+    assert "Uppföljning av uppdrag" not in titles(date(2027, 12, 9))
+    assert titles(date(2028, 1, 13)).count("Uppföljning av uppdrag") == 1
