@@ -212,6 +212,32 @@ def mark_answered(engine: Engine, *, item_id: int, at: datetime) -> None:
         session.commit()
 
 
+def renew(engine: Engine, *, item_ids: Sequence[int], node: str, until: datetime) -> int:
+    """Extend this process's claims on the rows it is still working on or answering.
+
+    A living process renews its rows while they wait for a worker (a burst, a slow
+    answer), so another replica's sweep only takes the rows of a dead one and never
+    answers a command a second time.
+
+    Returns:
+        How many rows were renewed.
+    """
+    if not item_ids:
+        return 0
+    with Session(engine) as session:
+        result = session.execute(
+            update(InboxItem)
+            .where(
+                col(InboxItem.id).in_(list(item_ids)),
+                col(InboxItem.claimed_by) == node,
+                col(InboxItem.answered_at).is_(None),
+            )
+            .values(claimed_until=until)
+        )
+        session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
 def finish(engine: Engine, *, item_id: int, at: datetime) -> None:
     """After the listener: answered, and done if no command marked it (a modal opened,
     a home refreshed), so that the sweep never runs it a second time."""

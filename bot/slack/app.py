@@ -107,7 +107,9 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         )
         app.use(single_team_guard(settings.default_language))
     # After the signature check, authorisation and the team guard; before any listener.
-    app.use(inbox.recording_middleware(engine, settings, node_id()))
+    held = inbox.Held(node_id())
+    service.held = held
+    app.use(inbox.recording_middleware(engine, settings, held))
     register(app, service)
     register_lifecycle(
         app,
@@ -120,7 +122,7 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         app=app,
         engine=engine,
         settings=settings,
-        node=node_id(),
+        held=held,
         answer=functools.partial(answer_row, app, service),
         every=settings.motesbot_inbox_sweep_seconds,
         retention=timedelta(days=settings.motesbot_inbox_retention_days),

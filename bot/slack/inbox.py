@@ -72,6 +72,19 @@ class Ticket:
 CURRENT: ContextVar[Ticket | None] = ContextVar("motesbot_inbox_ticket", default=None)
 
 
+class Held:
+    """The rows this process has recorded or resumed and not yet answered.
+
+    Their claims are renewed while they wait, so a sweep elsewhere takes only what a
+    dead process left.
+    """
+
+    def __init__(self, node: str) -> None:
+        """Hold rows for ``node`` (this process's name in claims)."""
+        self.node = node
+        self.ids: set[int] = set()
+
+
 def unit_of(body: dict[str, Any]) -> tuple[str, str] | None:
     """The kind and redelivery key of a payload we must not lose, or None.
 
@@ -150,13 +163,13 @@ Middleware = Callable[
 ]
 
 
-def recording_middleware(engine: Engine, settings: Settings, node: str) -> Middleware:
+def recording_middleware(engine: Engine, settings: Settings, held: Held) -> Middleware:
     """A Bolt middleware that records each unit of work before Bolt acknowledges it.
 
     Args:
         engine: the database.
         settings: the configuration (clock, default language, lease).
-        node: this process's name, which claims the rows it records.
+        held: this process's rows; it claims the rows it records.
     """
     lease = timedelta(seconds=settings.motesbot_inbox_lease_seconds)
 
@@ -184,7 +197,7 @@ def recording_middleware(engine: Engine, settings: Settings, node: str) -> Middl
                 payload=body,
                 reply_to=reply_to_of(body),
                 at=now,
-                node=node,
+                node=held.node,
                 lease=lease,
             )
         except Exception:
@@ -197,6 +210,7 @@ def recording_middleware(engine: Engine, settings: Settings, node: str) -> Middl
             # A redelivery: the first delivery's row is being (or was) processed.
             record_command(command_of(body, kind), Outcome.DUPLICATE, 0.0)
             return BoltResponse(status=200, body="")
+        held.ids.add(recorded.item_id)
         CURRENT.set(Ticket(recorded.item_id, now))
         return await next()
 
@@ -212,11 +226,13 @@ def late(reply: Reply, ticket: Ticket | None, zone: ZoneInfo) -> Reply:
     return replace(reply, headline=f"{prefix} {reply.headline}")
 
 
-async def finish(engine: Engine, settings: Settings) -> None:
+async def finish(engine: Engine, settings: Settings, held: Held | None = None) -> None:
     """After a listener: the row is answered (and done, if the listener ran no command)."""
     ticket = CURRENT.get()
     if ticket is None:
         return
+    if held is not None:
+        held.ids.discard(ticket.item_id)
     try:
         await asyncio.to_thread(inbox.finish, engine, item_id=ticket.item_id, at=settings.now())
     except Exception:
@@ -235,7 +251,7 @@ class Resumer:
         app: AsyncApp,
         engine: Engine,
         settings: Settings,
-        node: str,
+        held: Held,
         answer: Answer,
         every: float = 60.0,
         retention: timedelta = timedelta(days=7),
@@ -246,7 +262,7 @@ class Resumer:
             app: the Bolt app whose listeners process a row again.
             engine: the database.
             settings: clock and zone.
-            node: this process's name.
+            held: this process's rows, whose claims it renews.
             answer: sends a text answer for a row (response_url, else the Web API).
             every: seconds between sweeps.
             retention: how long done rows are kept (the payloads hold personal data).
@@ -254,24 +270,49 @@ class Resumer:
         self.app = app
         self.engine = engine
         self.settings = settings
-        self.node = node
+        self.held = held
+        self.node = held.node
         self.answer = answer
         self.every = every
         self.retention = retention
         self.lease = timedelta(seconds=settings.motesbot_inbox_lease_seconds)
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
     def start(self) -> None:
-        """Sweep now and then every ``every`` seconds, in the background."""
-        self._task = asyncio.ensure_future(self._loop())
+        """Sweep now and then every ``every`` seconds, and renew held claims, in the background."""
+        self._tasks = [
+            asyncio.ensure_future(self._loop()),
+            asyncio.ensure_future(self._renewing()),
+        ]
 
     async def stop(self) -> None:
-        """End the loop."""
+        """End the loops."""
         self._stopping.set()
-        if self._task is not None:
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
+
+    async def renew(self) -> int:
+        """Extend the claims on every row this process still holds; return how many."""
+        until = self.settings.now() + self.lease
+        return await asyncio.to_thread(
+            inbox.renew, self.engine, item_ids=sorted(self.held.ids), node=self.node, until=until
+        )
+
+    async def _renewing(self) -> None:
+        # Three times per lease, so one late renewal never lets a claim run out.
+        every = max(self.lease.total_seconds() / 3, 0.2)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), every)
+                return
+            if not self.held.ids:
+                continue
+            try:
+                await self.renew()
+            except Exception:
+                log.warning("could not renew inbox claims", exc_info=True)
 
     async def _loop(self) -> None:
         # Once right away (a restart), once when the dead process's leases ran out,
@@ -328,6 +369,7 @@ class Resumer:
             )
             return
         ticket = Ticket(item.id, item.received_at, resumed=True)
+        self.held.ids.add(item.id)
         payload = dict(item.payload)
         if not self._response_url_alive(item):
             payload.pop("response_url", None)

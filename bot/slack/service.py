@@ -53,6 +53,7 @@ class SlackService:
         )
         # Takes up what a dead process acknowledged but never finished (set by build_app).
         self.resumer: inbox.Resumer | None = None
+        self.held: inbox.Held | None = None
         # The parts' entry points, under the names the listeners use.
         self.lang = self.requests.lang
         self.deliver = self.delivery.deliver
@@ -76,7 +77,7 @@ class SlackService:
         @functools.wraps(listener)
         async def settled(*args: Any, **kwargs: Any) -> None:
             await listener(*args, **kwargs)
-            await inbox.finish(self.engine, self.settings)
+            await inbox.finish(self.engine, self.settings, self.held)
 
         return self.work.tracked(settled)
 
