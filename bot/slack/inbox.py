@@ -297,6 +297,7 @@ class Resumer:
             now=now,
             lease=self.lease,
             older_than=self.lease,
+            platform=PLATFORM,
         )
         for item in stale:
             await self._resume(item)
@@ -307,6 +308,7 @@ class Resumer:
             now=now,
             lease=self.lease,
             older_than=self.lease,
+            platform=PLATFORM,
         )
         for item in unanswered:
             await self._send_stored(item)
