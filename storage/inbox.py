@@ -136,8 +136,9 @@ def _insert(
         session.rollback()
         found = session.exec(
             select(InboxItem).where(InboxItem.platform == platform, InboxItem.key == key[:200])
-        ).one()
-        assert found.id is not None
+        ).first()
+        if found is None or found.id is None:
+            raise  # refused for another reason than an existing key
         return Recorded(found.id, False, found.status)
     assert item.id is not None
     return Recorded(item.id, True, item.status)
