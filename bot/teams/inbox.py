@@ -148,9 +148,7 @@ class Intake:
         self.lease = lease
         self.lock_wait = lock_wait
 
-    def entry(
-        self, body: dict[str, Any], identity: ClaimsIdentity | None
-    ) -> dict[str, Any] | None:
+    def entry(self, body: dict[str, Any], identity: ClaimsIdentity | None) -> dict[str, Any] | None:
         """The arguments of :func:`storage.inbox.record` for an activity, or None.
 
         Raises:
