@@ -176,6 +176,9 @@ class Intake:
             The ticket of a newly recorded row, else None (not ours to record, a
             redelivery, or the row could not be written).
         """
+        # Each request runs in a task of its own; still, nothing may carry over from another.
+        CURRENT.set(None)
+        REFUSED.set(None)
         if not isinstance(body, dict):
             return None
         try:

@@ -88,6 +88,16 @@ def _left_by_a_dead_process(teams: Teams, activity: dict[str, Any]) -> int:
 
 
 async def test_a_message_is_recorded_then_marked_done_and_answered(teams: Teams) -> None:
+    with Session(teams.engine) as session:
+        # The database itself checks the order: no action without its claimed inbox row.
+        session.execute(
+            text(
+                "CREATE TRIGGER action_needs_inbox BEFORE INSERT ON action "
+                "WHEN NOT EXISTS (SELECT 1 FROM inbox WHERE status = 'claimed') "
+                "BEGIN SELECT RAISE(ABORT, 'no inbox row'); END"
+            )
+        )
+        session.commit()
     activity = teams.message(SVEN, "action add Boka lokal senast 2026-12-05")
     await teams.post(activity)
     [row] = _rows(teams.engine)
