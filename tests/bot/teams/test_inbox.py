@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -111,10 +112,25 @@ async def test_a_message_is_recorded_then_marked_done_and_answered(teams: Teams)
     assert "Åtgärd #1" in teams.stub.texts()[0]
 
 
+async def _duplicates(teams: Teams) -> float:
+    """``motesbot_commands_total{command="action",outcome="duplicate"}`` on our /metrics."""
+    async with teams.http.get(f"{teams.url}/metrics") as response:
+        body = await response.text()
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(body)
+        for sample in family.samples
+        if sample.name == "motesbot_commands_total"
+        and sample.labels == {"command": "action", "outcome": "duplicate"}
+    )
+
+
 async def test_the_same_activity_posted_twice_is_processed_once(teams: Teams) -> None:
     activity = teams.message(SVEN, "action add Boka lokal senast 2026-12-05")
+    before = await _duplicates(teams)
     first, _ = await teams.post(activity)
     again, _ = await teams.post(activity)
+    assert await _duplicates(teams) - before == 1  # the redelivery still counts in /metrics
     assert {first, again} <= {200, 202}
     assert _actions(teams.engine) == ["Boka lokal"]
     assert _audits(teams.engine) == 1
