@@ -136,8 +136,9 @@ def _insert(
         session.rollback()
         found = session.exec(
             select(InboxItem).where(InboxItem.platform == platform, InboxItem.key == key[:200])
-        ).one()
-        assert found.id is not None
+        ).first()
+        if found is None or found.id is None:
+            raise  # refused for another reason than an existing key
         return Recorded(found.id, False, found.status)
     assert item.id is not None
     return Recorded(item.id, True, item.status)
@@ -276,12 +277,14 @@ def claim_stale(
     lease: timedelta,
     older_than: timedelta,
     limit: int = 100,
+    platform: str | None = None,
 ) -> list[InboxItem]:
     """Claim rows nobody is working on: pending ones older than ``older_than`` (their
     process died between acknowledging and processing) and claims whose lease ran out.
 
     Each row is claimed with a compare-and-set on its status and lease, so two
-    replicas sweeping at once never take the same row.
+    replicas sweeping at once never take the same row. ``platform`` limits the sweep
+    to one platform's rows: each platform's resumer can only re-run its own.
 
     Returns:
         The rows this process now holds, oldest first.
@@ -295,7 +298,8 @@ def claim_stale(
                     & (col(InboxItem.received_at) <= now - older_than),
                     (col(InboxItem.status) == InboxStatus.CLAIMED.value)
                     & (col(InboxItem.claimed_until) <= now),
-                )
+                ),
+                *_of_platform(platform),
             )
             .order_by(col(InboxItem.received_at), col(InboxItem.id))
             .limit(limit)
@@ -324,9 +328,11 @@ def claim_unanswered(
     lease: timedelta,
     older_than: timedelta,
     limit: int = 100,
+    platform: str | None = None,
 ) -> list[InboxItem]:
     """Claim done rows whose answer never reached the person (the process died in between):
     done longer than ``older_than`` ago, or claimed by a sweeper whose lease ran out.
+    ``platform`` limits it to one platform's rows.
 
     Returns:
         The rows whose stored answer this process should now send.
@@ -343,6 +349,7 @@ def claim_unanswered(
                     & (col(InboxItem.done_at) <= now - older_than),
                     col(InboxItem.claimed_until) <= now,
                 ),
+                *_of_platform(platform),
             )
             .order_by(col(InboxItem.done_at), col(InboxItem.id))
             .limit(limit)
@@ -354,6 +361,10 @@ def claim_unanswered(
         for item in taken:
             session.expunge(item)
         return taken
+
+
+def _of_platform(platform: str | None) -> list[Any]:
+    return [] if platform is None else [col(InboxItem.platform) == platform]
 
 
 def _take(

@@ -338,6 +338,7 @@ class Resumer:
             now=now,
             lease=self.lease,
             older_than=self.lease,
+            platform=PLATFORM,
         )
         for item in stale:
             await self._resume(item)
@@ -348,6 +349,7 @@ class Resumer:
             now=now,
             lease=self.lease,
             older_than=self.lease,
+            platform=PLATFORM,
         )
         for item in unanswered:
             await self._send_stored(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -36,6 +37,16 @@ def _field(obj: Any, name: str) -> Any:
     if isinstance(obj, dict):
         return obj.get(name)
     return getattr(obj, name, None)
+
+
+def delivery_key(activity_id: str, conversation_id: str | None) -> str:
+    """The redelivery key of an activity: its id, made unique across conversations.
+
+    Teams activity ids are unique only within a conversation. The same key names the
+    delivery in the inbox and as the pipeline's processed-event key.
+    """
+    digest = hashlib.sha256((conversation_id or "").encode()).hexdigest()[:16]
+    return f"{activity_id[:150]}@{digest}"
 
 
 def tenant_id(activity: Activity) -> str:

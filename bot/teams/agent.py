@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -11,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 from http import HTTPStatus
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from microsoft_agents.activity import (
     Activity,
@@ -18,6 +18,7 @@ from microsoft_agents.activity import (
     AdaptiveCardInvokeResponse,
     ContentTypes,
     ConversationUpdateTypes,
+    InvokeResponse,
 )
 from microsoft_agents.authentication.msal import MsalConnectionManager
 from microsoft_agents.hosting.aiohttp import CloudAdapter
@@ -44,6 +45,7 @@ from bot.teams.activities import (
     channel_key,
     command_text,
     conversation_type,
+    delivery_key,
     mentions_to_look_up,
     seen_members,
     tenant_id,
@@ -51,6 +53,7 @@ from bot.teams.activities import (
 )
 from bot.teams.cards import VERB_PREFIX, card, command_from_data, fallback_text, view_from_data
 from bot.teams.config import TeamsConfig
+from bot.teams.inbox import CURRENT, REFUSED, late
 from bot.teams.lifecycle import forget, is_removal, team_id
 from commands import Result, run
 from commands.context import Config
@@ -101,13 +104,22 @@ def toast_response(text: str) -> AdaptiveCardInvokeResponse:
     )
 
 
+def invoke_answer(response: AdaptiveCardInvokeResponse) -> Activity:
+    """The activity that carries an invoke's answer back in the HTTP response."""
+    return Activity(
+        type=ActivityTypes.invoke_response,
+        value=InvokeResponse(
+            status=int(HTTPStatus.OK),
+            body=response.model_dump(mode="json", by_alias=True, exclude_none=True),
+        ),
+    )
+
+
 def idempotency_key(activity: Activity) -> str | None:
     """The activity id, made unique across conversations (Teams ids are per conversation)."""
     if not activity.id:
         return None
-    conversation = activity.conversation.id if activity.conversation else ""
-    digest = hashlib.sha256(conversation.encode()).hexdigest()[:16]
-    return f"{activity.id[:150]}@{digest}"
+    return delivery_key(activity.id, activity.conversation.id if activity.conversation else None)
 
 
 def stored_reference(activity: Activity, identity: ClaimsIdentity | None) -> dict[str, Any]:
@@ -193,6 +205,7 @@ class TeamsBot:
         config: TeamsConfig,
         clock: Callable[[], datetime],
         public_url: str = "http://localhost:3000",
+        zone: str = "Europe/Stockholm",
     ) -> None:
         """Build the SDK objects from the configuration.
 
@@ -201,8 +214,10 @@ class TeamsBot:
             config: credentials or the anonymous development mode.
             clock: the injected "now".
             public_url: where users reach our web app (download links of documents).
+            zone: the time zone a late answer names the command's time in.
         """
         self.engine = engine
+        self.zone = ZoneInfo(zone)
         self.config = config
         self.clock = clock
         self.public_url = public_url
@@ -224,6 +239,7 @@ class TeamsBot:
         )
         self.teams.installation_update()(self._on_installation_update)
         self.app.before_turn(self._normalize_invoke_name)
+        self.app.before_turn(self._admitted)
         self.app.adaptive_card.action_execute(re.compile("^" + re.escape(VERB_PREFIX)))(
             self._on_card_action
         )
@@ -236,6 +252,20 @@ class TeamsBot:
         if activity.type == ActivityTypes.invoke and activity.name == "adaptive-card/action":
             activity.name = "adaptiveCard/action"
         return True
+
+    @staticmethod
+    async def _admitted(context: TurnContext, state: TurnState) -> bool:
+        """Run the turn only if its activity was recorded in the inbox as a new one."""
+        refusal = REFUSED.get()
+        if refusal is None:
+            return True
+        if context.activity.type == ActivityTypes.invoke:
+            # A card click must be answered; the card stays as it was.
+            text = refusal.text or t(lang_of(context.activity.locale), "duplicate_delivery")
+            await context.send_activity(invoke_answer(toast_response(text)))
+        elif refusal.text:
+            await context.send_activity(refusal.text)
+        return False
 
     @property
     def auth_configuration(self) -> AgentAuthConfiguration:
@@ -255,7 +285,10 @@ class TeamsBot:
             log.exception("could not store the Teams conversation reference")
 
     def _request(self, activity: Activity, command: str, text: str, **extra: Any) -> Request:
-        extra.setdefault("idempotency_key", idempotency_key(activity))
+        key = extra.setdefault("idempotency_key", idempotency_key(activity))
+        ticket = CURRENT.get()
+        # Only the delivery's own command settles its inbox row (not a list shown again).
+        extra.setdefault("inbox_id", ticket.item_id if ticket is not None and key else None)
         extra.setdefault("private", conversation_type(activity) == "personal")
         return Request(
             platform=PLATFORM,
@@ -284,7 +317,7 @@ class TeamsBot:
         result = await self._run(request)
         # A redelivered activity is answered "already received" (result.duplicate); the
         # first delivery's answer stands.
-        reply, view = result.reply, view_of(result, text)
+        reply, view = late(result.reply, CURRENT.get(), self.zone), view_of(result, text)
         links: list[tuple[str, str]] = []
         if reply.files and not reply.error:
             reply, links = await self._share_files(reply)
@@ -396,6 +429,11 @@ class TeamsBot:
         command, _, text = command_line.lstrip("/").partition(" ")
         result = await self._run(self._request(activity, command, text.strip()))
         reply = result.reply
+        ticket = CURRENT.get()
+        if ticket is not None and ticket.resumed:
+            # Taken up after a restart: nobody waits for this invoke any more.
+            await context.send_activity(message_activity(late(reply, ticket, self.zone)))
+            return toast_response(reply.as_text())
         if not result.ok:
             return toast_response(reply.as_text())  # keep the card; say what was wrong
         clicked_view = view_of(result, text.strip())
@@ -416,6 +454,9 @@ class TeamsBot:
 
     async def _on_turn_error(self, context: TurnContext, error: Exception) -> None:
         log.error("Teams turn failed", exc_info=error)
+        ticket = CURRENT.get()
+        if ticket is not None:
+            ticket.failed = True
         if context.activity.type != ActivityTypes.message:
             return
         lang = lang_of(context.activity.locale)

@@ -118,7 +118,7 @@ class TeamsMessenger:
                 t(workspace.language, "teams_unreachable_person", name=person.display_name),
                 permanent=True,
             )
-        await self._send(stored, reply)
+        await self.send_to(stored, reply)
 
     async def post_channel(self, *, workspace: Workspace, channel_id: str, reply: Reply) -> None:
         """Post a new message in a channel or group chat the bot is in.
@@ -132,7 +132,7 @@ class TeamsMessenger:
                 t(workspace.language, "teams_unreachable_channel", channel=channel_id),
                 permanent=True,
             )
-        await self._send(stored, reply)
+        await self.send_to(stored, reply)
 
     async def _open_personal_chat(
         self, workspace: Workspace, person: Person
@@ -240,7 +240,12 @@ class TeamsMessenger:
 
         return await asyncio.to_thread(load)
 
-    async def _send(self, stored: dict[str, Any], reply: Reply) -> None:
+    async def send_to(self, stored: dict[str, Any], reply: Reply) -> None:
+        """Send a reply as a new message to a stored conversation reference.
+
+        Raises:
+            DeliveryError: Teams refused it (permanent) or could not be reached.
+        """
         conversation = Conversation.from_json_to_store_item(stored)
         claims = Conversation.identity_from_claims(conversation.claims)
         continuation = conversation.conversation_reference.get_continuation_activity()

@@ -130,3 +130,34 @@ def test_an_answer_lost_with_its_process_is_found_and_sent_once(engine: Engine) 
     assert claim("n3", later) == []
     inbox.mark_answered(engine, item_id=item.item_id, at=later)
     assert claim("n3", later + LEASE * 2) == []
+
+
+def test_each_platform_sweeps_only_its_own_rows(engine: Engine) -> None:
+    slack = _record(engine, key="cmd:slack")
+    teams = inbox.record(
+        engine,
+        platform="teams",
+        key="1700000000001@abc",
+        workspace="tenant",
+        kind="message",
+        payload={"type": "message", "text": "action add Ring Lisa"},
+        reply_to=None,
+        at=AT,
+    )
+    later = AT + timedelta(minutes=5)
+
+    def stale(platform: str) -> list[int | None]:
+        taken = inbox.claim_stale(
+            engine, node="n2", now=later, lease=LEASE, older_than=LEASE, platform=platform
+        )
+        return [t.id for t in taken]
+
+    assert stale("teams") == [teams.item_id]
+    assert stale("slack") == [slack.item_id]
+    for item in (slack, teams):
+        with transaction(engine) as session:
+            inbox.mark_done(session, item_id=item.item_id, at=AT, answer="Klart")
+    unanswered = inbox.claim_unanswered(
+        engine, node="n2", now=later, lease=LEASE, older_than=LEASE, platform="teams"
+    )
+    assert [t.id for t in unanswered] == [teams.item_id]
