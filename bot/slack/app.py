@@ -107,7 +107,9 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         )
         app.use(single_team_guard(settings.default_language))
     # After the signature check, authorisation and the team guard; before any listener.
-    app.use(inbox.recording_middleware(engine, settings, node_id()))
+    # MOTESBOT_INBOX_ENABLED=false exists only to measure what the inbox costs the ack.
+    if settings.motesbot_inbox_enabled:
+        app.use(inbox.recording_middleware(engine, settings, node_id()))
     register(app, service)
     register_lifecycle(
         app,
@@ -116,15 +118,16 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         store=app.installation_store if mode == Mode.OAUTH else None,
         track=service.tracked,
     )
-    service.resumer = inbox.Resumer(
-        app=app,
-        engine=engine,
-        settings=settings,
-        node=node_id(),
-        answer=functools.partial(answer_row, app, service),
-        every=settings.motesbot_inbox_sweep_seconds,
-        retention=timedelta(days=settings.motesbot_inbox_retention_days),
-    )
+    if settings.motesbot_inbox_enabled:
+        service.resumer = inbox.Resumer(
+            app=app,
+            engine=engine,
+            settings=settings,
+            node=node_id(),
+            answer=functools.partial(answer_row, app, service),
+            every=settings.motesbot_inbox_sweep_seconds,
+            retention=timedelta(days=settings.motesbot_inbox_retention_days),
+        )
     return app, service
 
 
