@@ -33,7 +33,8 @@ Targets: p99 at most 2x the floor at 10/s, at most 3x (and under 100 ms) at 40/s
 
 The full set takes about 50 minutes (the estimate is printed first), plus the first build of
 each register (1,000,000 actions: a few minutes; templates are cached, see bench/register.py).
-``--quick`` runs small registers and 3-second windows (a few minutes) for development.
+``--quick`` runs small registers, 3-second windows and one repetition (about 3 minutes) for
+development and smoke tests.
 
 Usage::
 
@@ -696,7 +697,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, argparse.Namespace]:
     parser.add_argument("--fanout-rates", help="rates during the fan-out (default 10,40)")
     parser.add_argument("--no-fanout", action="store_true")
     parser.add_argument("--no-burst", action="store_true")
-    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--reps", type=int, default=None, help="default 3 (--quick: 1)")
     parser.add_argument("--burst", type=int, default=None, help="commands per burst (1000)")
     parser.add_argument("--clients", type=int, default=None, help="clients of a burst (100)")
     parser.add_argument("--output", type=Path, default=None, help="also write the figures here")
@@ -719,7 +720,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, argparse.Namespace]:
         burst_requests=0 if args.no_burst else (args.burst or (200 if args.quick else 1000)),
         burst_clients=args.clients or (20 if args.quick else 100),
         burst_size="small",
-        reps=args.reps,
+        reps=args.reps or (1 if args.quick else 3),
     )
     return plan, args
 

@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     )
     print(
         f"ours   p50={result['ours_p50_ms']:.2f} ms  p99={result['ours_p99_ms']:.2f} ms  "
-        f"(all {result['n']} answers via response_url within {result['ours_all_answered_seconds']} s"
+        f"(the answers via response_url within {result['ours_all_answered_seconds']} s"
         f"; {result['ours_refused_in_ack']} refused in the ack: the inbox write failed)"
     )
     print(
