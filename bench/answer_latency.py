@@ -474,7 +474,11 @@ def report(name: str, figures: dict[str, Any]) -> None:
     o, f = figures["ours"], figures["floor"]
     extra = ""
     if "fanout_dms_in_window" in figures:
-        extra = f" dms_in_window={figures['fanout_dms_in_window']}"
+        extra = (
+            f" dms_in_window={figures['fanout_dms_in_window']}"
+            f" dms_before={figures['fanout_dms_before_window']}"
+            f" fanout_outlasted_window={figures['fanout_outlasted_window']}"
+        )
     print(
         f"ratio_p99={figures['ratio_p99']} scenario={name} "
         f"ours_p50={o['p50_ms']} ours_p99={o['p99_ms']} ours_p999={o['p999_ms']} "
@@ -601,6 +605,7 @@ class Bench:
                     runs: dict[str, list[Window]] = {"floor": [], "ours": []}
                     dms: list[int] = []
                     dms_before: list[int] = []
+                    running: list[bool] = []
                     for rep in range(self.plan.reps):
                         runs["floor"].append(
                             await open_loop(
@@ -627,21 +632,24 @@ class Bench:
                                     duration=duration,
                                     people=size.people,
                                 )
-                                inside, before = await self.dms_between(window)
+                                inside, before, outlasted = await self.dms_between(window)
                                 dms.append(inside)
                                 dms_before.append(before)
+                                running.append(outlasted)
                                 runs["ours"].append(window)
                     name = f"{backend}.fanout-{size.due_people}.{size.label}.{rate:g}rps"
                     figures = summarise(runs["ours"], runs["floor"], target(rate, True))
                     figures.update(backend=backend, register=size.label, rate=rate,
                                    duration_s=duration, fanout_people=size.due_people,
                                    fanout_dms_in_window=dms,
-                                   fanout_dms_before_window=dms_before)  # fmt: skip
+                                   fanout_dms_before_window=dms_before,
+                                   fanout_outlasted_window=running)  # fmt: skip
                     self.figures["scenarios"][name] = figures
                     report(name, figures)
 
-    async def dms_between(self, window: Window) -> tuple[int, int]:
-        """DMs the stub received while the window's commands were sent, and before them."""
+    async def dms_between(self, window: Window) -> tuple[int, int, bool]:
+        """DMs the stub received while the window's commands were sent, before them, and
+        whether they were still coming in its last second (the fan-out outlasted it)."""
         async with (
             aiohttp.ClientSession() as http,
             http.get(f"{self.stub}/_stub/calls", params={"posts": "1"}) as resp,
@@ -649,7 +657,8 @@ class Bench:
             calls = await resp.json()
         times = calls.get("post_times", [])
         inside = sum(1 for t in times if window.started_wall <= t <= window.ended_wall)
-        return inside, sum(1 for t in times if t < window.started_wall)
+        before = sum(1 for t in times if t < window.started_wall)
+        return inside, before, any(t >= window.ended_wall - 1.0 for t in times)
 
     async def run(self) -> dict[str, Any]:
         """Everything in the plan; PostgreSQL scenarios are skipped (with the reason) if needed."""
@@ -695,6 +704,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, argparse.Namespace]:
                         help="registers to run the fixed rates on; repeatable; default both")  # fmt: skip
     parser.add_argument("--rates", help="RATE:SECONDS,… (default 10:20,40:20,100:30)")
     parser.add_argument("--fanout-rates", help="rates during the fan-out (default 10,40)")
+    parser.add_argument("--fanout-duration", type=float, default=None, help="seconds (20)")
     parser.add_argument("--no-fanout", action="store_true")
     parser.add_argument("--no-burst", action="store_true")
     parser.add_argument("--reps", type=int, default=None, help="default 3 (--quick: 1)")
@@ -715,7 +725,7 @@ def parse(argv: list[str] | None) -> tuple[Plan, argparse.Namespace]:
         sizes={k: v for k, v in sizes.items() if not args.size or k in args.size},
         rates=rates,
         fanout_rates=[] if args.no_fanout else fanout_rates,
-        fanout_duration=3.0 if args.quick else 20.0,
+        fanout_duration=args.fanout_duration or (3.0 if args.quick else 20.0),
         fanout_register=sizes["large"],
         burst_requests=0 if args.no_burst else (args.burst or (200 if args.quick else 1000)),
         burst_clients=args.clients or (20 if args.quick else 100),
