@@ -38,7 +38,7 @@ test: $(DEV_STAMP)
 	$(BIN)/pytest
 
 # The dev extra: the PostgreSQL runs borrow tests/postgres.py (which imports pytest).
-# The full set takes about an hour (bench/answer_latency.py alone ~50 min); for a quick look:
+# The full set takes well over an hour (bench/answer_latency.py alone ~1 h); for a quick look:
 # make bench BENCH_ARGS="--quick"  (or "--only answer_latency --quick").
 BENCH_ARGS ?=
 bench: $(DEV_STAMP)

@@ -2,7 +2,7 @@
 
 A benchmark is a module of this directory with ``main(argv) -> dict``; it is
 called with no arguments (its defaults: for answer_latency the issue's full set,
-about 50 minutes), or with ``--quick`` with its ``QUICK_ARGS`` (small and short,
+about an hour), or with ``--quick`` with its ``QUICK_ARGS`` (small and short,
 for development). Nested dictionaries are shown as dotted figure names.
 ``make bench`` runs this file (``make bench BENCH_ARGS="--quick --only answer_latency"``).
 """
