@@ -101,7 +101,7 @@ FULL_SIZES = {
 QUICK_RATES = [(10.0, 3.0), (40.0, 3.0), (100.0, 3.0)]
 QUICK_SIZES = {
     "small": Size(people=100, actions=2_000, due_people=100),
-    "large": Size(people=2_000, actions=20_000, due_people=500),
+    "large": Size(people=2_000, actions=20_000, due_people=2_000),
 }
 SETTLE_S = 30.0  # after the last ack, how long answers may still come and count
 DRAIN_S = 300.0  # then how long to wait for the rest before the next window starts
