@@ -56,7 +56,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -660,6 +660,17 @@ class Bench:
                     self.figures["scenarios"][name] = figures
                     report(name, figures)
 
+    async def guarded(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        """Run one group of scenarios; a failure is recorded and the others still run."""
+        try:
+            await work
+        except Exception as err:
+            self.figures["scenarios"][name] = {
+                "status": "failed",
+                "reason": f"{type(err).__name__}: {err}"[:600],
+            }
+            print(f"{name} failed: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
+
     async def dms_between(self, window: Window) -> tuple[int, int, bool]:
         """DMs the stub received while the window's commands were sent, before them, and
         whether they were still coming in its last second (the fan-out outlasted it)."""
@@ -695,9 +706,11 @@ class Bench:
                         print(f"PostgreSQL skipped: {err}", file=sys.stderr)
                         continue
                 for size_name in self.plan.sizes:
-                    await self.fixed_rates(backend, size_name)
+                    await self.guarded(
+                        f"{backend}.{size_name}", self.fixed_rates(backend, size_name)
+                    )
                 if self.plan.fanout_rates:
-                    await self.fanout(backend)
+                    await self.guarded(f"{backend}.fanout", self.fanout(backend))
         finally:
             await self.receiver.stop()
             stop(stub_proc)
