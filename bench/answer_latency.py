@@ -632,6 +632,7 @@ class Bench:
                         )
                         # A fresh copy each time: yesterday's DMs are recorded as sent.
                         with self.database(backend, size, f"fanout-{backend}-{rep}") as db:
+                            launched = time.time()
                             async with servers(
                                 ("ours",), db, self.stub, self.workdir, now=FANOUT_NOW
                             ) as up:
@@ -645,7 +646,7 @@ class Bench:
                                     duration=duration,
                                     people=size.people,
                                 )
-                                inside, before, outlasted = await self.dms_between(window)
+                                inside, before, outlasted = await self.dms_between(window, launched)
                                 dms.append(inside)
                                 dms_before.append(before)
                                 running.append(outlasted)
@@ -671,9 +672,10 @@ class Bench:
             }
             print(f"{name} failed: {type(err).__name__}: {err}", file=sys.stderr, flush=True)
 
-    async def dms_between(self, window: Window) -> tuple[int, int, bool]:
-        """DMs the stub received while the window's commands were sent, before them, and
-        whether they were still coming in its last second (the fan-out outlasted it)."""
+    async def dms_between(self, window: Window, since: float) -> tuple[int, int, bool]:
+        """DMs the stub received while the window's commands were sent, before them (since
+        the server started), and whether they still came in its last second (the fan-out
+        outlasted the window)."""
         async with (
             aiohttp.ClientSession() as http,
             http.get(f"{self.stub}/_stub/calls", params={"posts": "1"}) as resp,
@@ -681,7 +683,7 @@ class Bench:
             calls = await resp.json()
         times = calls.get("post_times", [])
         inside = sum(1 for t in times if window.started_wall <= t <= window.ended_wall)
-        before = sum(1 for t in times if t < window.started_wall)
+        before = sum(1 for t in times if since <= t < window.started_wall)
         return inside, before, any(t >= window.ended_wall - 1.0 for t in times)
 
     async def run(self) -> dict[str, Any]:
