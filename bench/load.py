@@ -28,20 +28,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
-import hmac
-import os
 import re
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -53,26 +47,29 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TEAM_ID = "T0LOAD"
+from bench.harness import (  # noqa: E402
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    TEAM_ID,
+    Database,
+    child_env,
+    free_port,
+    peak_rss_mb,
+    percentile,
+    postgres_database,
+    sign,
+    sqlite_database,
+    start,
+    stop,
+    throwaway_server,
+    wait_http,
+)
+
+__all__ = ["SIGNING_SECRET", "main", "percentile", "sign", "slash_body"]
+
 CHANNEL_ID = "C0LOAD"
-SIGNING_SECRET = "load-test-signing-secret"
-BOT_TOKEN = "xoxb-test"
 TEXT_RE = re.compile(r"Load test (\d+)\b")
 SLACK_DEADLINE_S = 3.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def sign(body: str, timestamp: int, secret: str = SIGNING_SECRET) -> str:
-    """Slack's request signature: ``v0=`` + HMAC-SHA256 of ``v0:{ts}:{body}``."""
-    base = f"v0:{timestamp}:{body}".encode()
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 def slash_body(n: int, *, user: int, stub: str) -> str:
@@ -93,72 +90,6 @@ def slash_body(n: int, *, user: int, stub: str) -> str:
         "trigger_id": f"{n}.{user}.{uuid.uuid4().hex}",
     }
     return urlencode(fields)
-
-
-# --- databases --------------------------------------------------------------------------------
-
-
-@dataclass
-class Database:
-    """A database for one run, and how to get rid of it."""
-
-    backend: str
-    url: str
-    cleanup: list[Any] = field(default_factory=list)
-
-    def close(self) -> None:
-        """Drop/stop whatever was created for the run."""
-        for step in reversed(self.cleanup):
-            try:
-                step()
-            except Exception as err:  # cleaning up must not hide the figures
-                print(f"cleanup failed: {err}", file=sys.stderr)
-
-
-def sqlite_database(workdir: Path) -> Database:
-    """A fresh SQLite file (removed afterwards, with its WAL)."""
-    path = workdir / "load.db"
-
-    def remove() -> None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-    return Database("sqlite", f"sqlite:///{path}", [remove])
-
-
-def throwaway_server() -> tuple[str, list[Any]]:
-    """Start a private PostgreSQL cluster; return its URL and the steps that remove it."""
-    from tests.postgres import SYSTEM_USER, ThrowawayCluster, find_server_bin_dir
-
-    bin_dir = find_server_bin_dir()
-    if bin_dir is None:
-        raise RuntimeError("no PostgreSQL server binaries found; pass --postgres URL")
-    cluster = ThrowawayCluster(
-        bin_dir=bin_dir,
-        base_dir=Path(tempfile.mkdtemp(prefix="motesbot-load-pg-")),
-        run_as=SYSTEM_USER if os.geteuid() == 0 else None,
-    )
-    cluster.start()
-    return cluster.url, [cluster.remove, cluster.stop]
-
-
-def postgres_database(server_url: str) -> Database:
-    """A fresh database on the PostgreSQL server at ``server_url``, dropped afterwards."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    server = make_url(server_url).set(drivername="postgresql+psycopg")
-    name = f"motesbot_load_{uuid.uuid4().hex[:10]}"
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = server.set(database=name).render_as_string(hide_password=False)
-    return Database("postgresql", url, [drop])
 
 
 def prefill(url: str, count: int) -> float:
@@ -227,13 +158,6 @@ def stored_texts(url: str) -> Counter[int]:
 # --- processes --------------------------------------------------------------------------------
 
 
-def child_env(**extra: str) -> dict[str, str]:
-    """The environment of a child: ours, minus libpq overrides, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PG", "SLACK_", "MOTESBOT_"))}
-    env.update(extra)
-    return env
-
-
 def motesbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """Run a ``motesbot`` CLI command to completion."""
     return subprocess.run(
@@ -245,54 +169,6 @@ def motesbot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
         check=True,
         timeout=300,
     )
-
-
-def start(args: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """Start a long-running child with its output in ``log``."""
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            args, env=env, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL after 10 s."""
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    """The process's peak resident memory (VmHWM), in MiB; None where /proc is missing."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
-
-
-async def wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
-    """Wait until ``url`` answers 200, or fail if the process exits first."""
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"process exited with code {proc.returncode} before {url}")
-            try:
-                async with http.get(url, timeout=aiohttp.ClientTimeout(total=2)) as resp:
-                    if resp.status == 200:
-                        return
-            except (aiohttp.ClientError, TimeoutError):
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer 200 within {timeout:.0f} s")
 
 
 # --- the load ---------------------------------------------------------------------------------
@@ -346,16 +222,6 @@ async def fire(
 
     await asyncio.gather(*(client(u) for u in range(concurrency)))
     return shots
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100) in milliseconds, rounded; None for no values."""
-    if not values:
-        return None
-    if len(values) == 1:
-        return round(values[0] * 1000, 1)
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return round(cuts[int(q) - 1] * 1000, 1) if q < 100 else round(max(values) * 1000, 1)
 
 
 async def stub_calls(http: aiohttp.ClientSession, stub: str) -> dict[str, Any]:

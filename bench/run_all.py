@@ -1,8 +1,10 @@
 """Run every benchmark in ``bench/``, print one table, write ``bench/results.json``.
 
 A benchmark is a module of this directory with ``main(argv) -> dict``; it is
-called with no arguments (its modest defaults). Nested dictionaries are shown
-as dotted figure names. ``make bench`` runs this file.
+called with no arguments (its defaults: for answer_latency the issue's full set,
+about an hour), or with ``--quick`` with its ``QUICK_ARGS`` (small and short,
+for development). Nested dictionaries are shown as dotted figure names.
+``make bench`` runs this file (``make bench BENCH_ARGS="--quick --only answer_latency"``).
 """
 
 from __future__ import annotations
@@ -27,8 +29,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 # Benchmarks the project expects; the ones still missing are named, not silently skipped.
-EXPECTED = ("slack_latency", "fanout", "load")
-NOT_BENCHMARKS = {"__init__", "run_all", "slack_stub", "stand_in"}
+EXPECTED = ("answer_latency", "slack_latency", "fanout", "load")
+NOT_BENCHMARKS = {
+    "__init__",
+    "run_all",
+    "slack_stub",
+    "stand_in",
+    "harness",
+    "register",
+    "floor_app",
+}
 
 
 def discover() -> list[str]:
@@ -46,18 +56,28 @@ def flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
         out[prefix] = value
 
 
-def run(names: list[str], console: Console) -> dict[str, Any]:
-    """Run the benchmarks; a failing one is recorded, never fatal."""
+def run(names: list[str], console: Console, *, quick: bool = False) -> dict[str, Any]:
+    """Run the benchmarks; a failing one is recorded, never fatal.
+
+    With ``quick``, a benchmark gets its ``QUICK_ARGS``; one without them is skipped.
+    """
     results: dict[str, Any] = {}
     for name in names:
         module = importlib.import_module(f"bench.{name}")
         main = getattr(module, "main", None)
         if not callable(main):
             continue
+        argv: list[str] = []
+        if quick:
+            quick_args = getattr(module, "QUICK_ARGS", None)
+            if quick_args is None:
+                console.print(f"[yellow]skipped in --quick: {name}[/yellow]")
+                continue
+            argv = list(quick_args)
         console.print(f"[bold]▶ {name}[/bold]")
         started = time.perf_counter()
         try:
-            figures = main([])
+            figures = main(argv)
             if not isinstance(figures, dict):
                 raise TypeError(f"main() returned {type(figures).__name__}, not dict")
         except Exception as err:
@@ -91,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", help="run just these (repeatable)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--quick", action="store_true", help="each benchmark's QUICK_ARGS")
     args = parser.parse_args(argv)
     # Piped output (CI logs, files) gets a readable width instead of the 80-column default.
     console = Console() if sys.stdout.isatty() else Console(width=160)
@@ -99,12 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[yellow]skipped: bench/{missing}.py is not there yet[/yellow]")
     if args.only:
         names = [n for n in names if n in args.only]
-    results = run(names, console)
+    results = run(names, console, quick=args.quick)
     console.print(table(results))
     document = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": f"{platform.system()} {platform.machine()}",
+        "quick": args.quick,
         "results": results,
     }
     args.output.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")

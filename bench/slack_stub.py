@@ -6,7 +6,8 @@ command), records every call, and serves three extra routes:
 
 * ``POST /response/{key}``: a ``response_url``; the arrival time is recorded per key.
 * ``POST /floor``: answers at once; the latency floor of the HTTP round trip.
-* ``GET /_stub/calls``: what was recorded, as JSON.
+* ``GET /_stub/calls``: what was recorded, as JSON (``?posts=1``: with the arrival times
+  of every chat.postMessage).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ TEAM_ID = "T0LOAD"
 API_CALLS: Counter[str] = Counter()
 RESPONSES: defaultdict[str, list[float]] = defaultdict(list)
 RESPONSE_BODIES: dict[str, str] = {}
+# When each chat.postMessage arrived (wall clock): a fan-out's DMs over time.
+POST_TIMES: list[float] = []
 
 
 async def _params(request: web.Request) -> dict[str, Any]:
@@ -57,6 +60,8 @@ async def api(request: web.Request) -> web.Response:
     """Any Web API method: record it, answer ok."""
     method = request.match_info["method"]
     API_CALLS[method] += 1
+    if method == "chat.postMessage":
+        POST_TIMES.append(time.time())
     params = await _params(request)
     body: dict[str, Any] = {"ok": True}
     if method == "auth.test":
@@ -96,7 +101,10 @@ async def floor(request: web.Request) -> web.Response:
 
 async def calls(request: web.Request) -> web.Response:
     """Everything recorded so far."""
-    return web.json_response({"api": dict(API_CALLS), "responses": dict(RESPONSES)})
+    body: dict[str, Any] = {"api": dict(API_CALLS), "responses": dict(RESPONSES)}
+    if request.query.get("posts"):
+        body["post_times"] = POST_TIMES
+    return web.json_response(body)
 
 
 async def reset(request: web.Request) -> web.Response:
@@ -104,6 +112,7 @@ async def reset(request: web.Request) -> web.Response:
     API_CALLS.clear()
     RESPONSES.clear()
     RESPONSE_BODIES.clear()
+    POST_TIMES.clear()
     return web.json_response({"ok": True})
 
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # How long a process holds an inbox row it works on before another may take it over.
     motesbot_inbox_lease_seconds: float = 30.0
     motesbot_inbox_retention_days: int = 7
+    # A measurement switch (bench/slack_latency.py times the ack with and without the
+    # inbox), not for production: off, an acknowledged command lost in a crash stays lost.
+    motesbot_inbox_enabled: bool = True
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

@@ -107,9 +107,11 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         )
         app.use(single_team_guard(settings.default_language))
     # After the signature check, authorisation and the team guard; before any listener.
+    # MOTESBOT_INBOX_ENABLED=false exists only to measure what the inbox costs the ack.
     held = inbox.Held(node_id())
-    service.held = held
-    app.use(inbox.recording_middleware(engine, settings, held))
+    if settings.motesbot_inbox_enabled:
+        service.held = held
+        app.use(inbox.recording_middleware(engine, settings, held))
     register(app, service)
     register_lifecycle(
         app,
@@ -118,15 +120,16 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         store=app.installation_store if mode == Mode.OAUTH else None,
         track=service.tracked,
     )
-    service.resumer = inbox.Resumer(
-        app=app,
-        engine=engine,
-        settings=settings,
-        held=held,
-        answer=functools.partial(answer_row, app, service),
-        every=settings.motesbot_inbox_sweep_seconds,
-        retention=timedelta(days=settings.motesbot_inbox_retention_days),
-    )
+    if settings.motesbot_inbox_enabled:
+        service.resumer = inbox.Resumer(
+            app=app,
+            engine=engine,
+            settings=settings,
+            held=held,
+            answer=functools.partial(answer_row, app, service),
+            every=settings.motesbot_inbox_sweep_seconds,
+            retention=timedelta(days=settings.motesbot_inbox_retention_days),
+        )
     return app, service
 
 
