@@ -24,6 +24,8 @@ class ConsoleMessenger:
     """Prints DMs and channel posts to a stream, in the shell's plain-text style."""
 
     platform = PLATFORM
+    # A terminal has no rate limit: the tick need not space two messages to one person.
+    min_send_interval = 0.0
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
