@@ -28,7 +28,8 @@ class Messenger(Protocol):
     """Sends neutral replies to a person (DM) or a channel on one platform.
 
     A messenger may have a ``min_send_interval`` attribute (seconds between two
-    messages to one DM or channel; the tick uses 1 s when it has none, the console 0).
+    messages to one DM or channel; the tick uses 1 s when it has none, the console 0),
+    and ``in_order = True`` to get its messages one by one in order (the console).
     """
 
     platform: str

@@ -231,6 +231,11 @@ def _render(batch: list[Outgoing]) -> None:
             _ = item.reply
 
 
+def _in_order(messenger: Messenger | None) -> bool:
+    """A messenger that prints (the console) gets its messages one by one, in order."""
+    return bool(getattr(messenger, "in_order", False))
+
+
 def _dry_run(messengers: Mapping[str, Messenger], outgoing: list[Outgoing]) -> list[Report]:
     reports: list[Report] = []
     for item in outgoing:
@@ -321,7 +326,10 @@ async def run_tick(
             batch = outgoing[first : first + BATCH]
             await offload(executor, _render, batch)
             for offset, item in enumerate(batch):
-                pending.add(asyncio.create_task(one(first + offset, item)))
+                if _in_order(messengers.get(item.workspace.platform)):
+                    await one(first + offset, item)
+                else:
+                    pending.add(asyncio.create_task(one(first + offset, item)))
             # Render the next batch while this one goes out, but run no further ahead.
             while len(pending) > BATCH:
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
