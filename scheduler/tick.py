@@ -134,62 +134,67 @@ async def deliver(
     if messenger is None:
         log.warning("no messenger for %s; %s not sent", outgoing.workspace.platform, outgoing.key)
         return Report(outgoing, NO_MESSENGER)
-    claim = await offload(
-        executor,
-        delivery.claim,
-        engine,
-        outgoing.key,
-        workspace_id=outgoing.workspace.id,
-        node=node,
-        now=now,
-        lease=lease,
-    )
-    if claim is None:
-        return None
     pacer = pacer or Pacer()
     workspace = f"{outgoing.workspace.platform}:{outgoing.workspace.id}"
-    try:
-        await _paced_send(messenger, outgoing, pacer, gate, workspace)
-    except Exception as err:  # every failure is recorded; only DeliveryError can be permanent
-        permanent = isinstance(err, DeliveryError) and err.permanent
-        retry_after = err.retry_after if isinstance(err, DeliveryError) else None
-        if retry_after is not None:
-            pacer.pause(workspace, retry_after)
-        status = await offload(
-            executor,
-            delivery.mark_failed,
-            engine,
-            claim,
-            now=now,
-            error=str(err),
-            permanent=permanent,
-            retry_after=retry_after,
-        )
-        log.warning("send of %s failed (%s): %s", outgoing.key, status, err)
-        return Report(outgoing, status, str(err))
+    interval = float(getattr(messenger, "min_send_interval", TARGET_INTERVAL))
+    target = outgoing.recipient
+    async with pacer.turn(target):
+        await pacer.ready(target, workspace, interval)
+        # Claim inside the gate: a process killed mid-fan-out leaves at most ``gate``
+        # claims to wait out their lease, not every message it had queued.
+        async with gate or contextlib.nullcontext():
+            claim = await offload(
+                executor,
+                delivery.claim,
+                engine,
+                outgoing.key,
+                workspace_id=outgoing.workspace.id,
+                node=node,
+                now=now,
+                lease=lease,
+            )
+            if claim is None:
+                return None
+            try:
+                # A Retry-After may have come in while we waited for a slot.
+                await pacer.ready(target, workspace, interval)
+                pacer.started(target)
+                await send(messenger, outgoing)
+            except Exception as err:  # every failure is recorded; only DeliveryError is permanent
+                failure: Exception | None = err
+                if isinstance(err, DeliveryError) and err.retry_after is not None:
+                    pacer.pause(workspace, err.retry_after)  # before any other send may start
+            else:
+                failure = None
+    if failure is not None:
+        return await _record_failure(engine, outgoing, claim, failure, now=now, executor=executor)
     await offload(executor, delivery.mark_sent, engine, claim, now=now)
     return Report(outgoing, SENT)
 
 
-async def _paced_send(
-    messenger: Messenger,
+async def _record_failure(
+    engine: Engine,
     outgoing: Outgoing,
-    pacer: Pacer,
-    gate: asyncio.Semaphore | None,
-    workspace: str,
-) -> None:
-    interval = float(getattr(messenger, "min_send_interval", TARGET_INTERVAL))
-    target = outgoing.recipient
-    async with pacer.turn(target):
-        while True:
-            await pacer.ready(target, workspace, interval)
-            async with gate or contextlib.nullcontext():
-                # A Retry-After may have come in while we waited for a free slot.
-                if pacer.wait_for(target, workspace, interval) > 0:
-                    continue
-                pacer.started(target)
-                await send(messenger, outgoing)
-                return
+    claim: delivery.Claim,
+    err: Exception,
+    *,
+    now: datetime,
+    executor: Executor | None,
+) -> Report:
+    permanent = isinstance(err, DeliveryError) and err.permanent
+    retry_after = err.retry_after if isinstance(err, DeliveryError) else None
+    status = await offload(
+        executor,
+        delivery.mark_failed,
+        engine,
+        claim,
+        now=now,
+        error=str(err),
+        permanent=permanent,
+        retry_after=retry_after,
+    )
+    log.warning("send of %s failed (%s): %s", outgoing.key, status, err)
+    return Report(outgoing, status, str(err))
 
 
 async def _fail_uninstalled(
