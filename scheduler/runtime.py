@@ -196,10 +196,10 @@ class SchedulerService:
         self.listener = changes.NotifyListener(self.engine, self.changed)
         self.listener.start()
 
-    def _unlisten(self) -> None:
+    async def _unlisten(self) -> None:
         listener, self.listener = self.listener, None
         if listener is not None:
-            listener.stop()
+            await asyncio.to_thread(listener.stop)  # joins its thread: not on the loop
 
     async def _wait(self, stop: asyncio.Event, timeout: float) -> bool:
         """Wait for a change, ``stop`` or the timeout; True when a change came."""
@@ -232,7 +232,7 @@ class SchedulerService:
                     next_sweep = loop.time() + self.reconcile_every
                 elif leading and not held:
                     leading = False
-                    self._unlisten()
+                    await self._unlisten()
                     self.jobs.remove_all_jobs()
                 if not leading:
                     with contextlib.suppress(TimeoutError):
@@ -246,7 +246,7 @@ class SchedulerService:
                     await self.replan()
         finally:
             unsubscribe()
-            self._unlisten()
+            await self._unlisten()
             self.jobs.shutdown(wait=False)
             await self._db(self.leader.release)
             self.executor.shutdown(wait=False)
