@@ -63,6 +63,7 @@ class SchedulerService:
     Attributes:
         replans: how many change-driven re-plans ran (a burst of changes counts once).
         sweeps: how many full sweeps ran (start, leadership gained, the safety interval).
+        jobs_paused: plan the exact-time jobs but do not run them (for tests).
     """
 
     def __init__(
@@ -75,6 +76,7 @@ class SchedulerService:
         follower_retry: float = FOLLOWER_RETRY,
         debounce: float = DEBOUNCE,
         send_concurrency: int = SEND_CONCURRENCY,
+        jobs_paused: bool = False,
     ) -> None:
         self.engine = engine
         self.messengers = messengers
@@ -93,6 +95,8 @@ class SchedulerService:
         self.sweeps = 0
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Plan the jobs but never run them (tests inspect the plan on a clock of their own).
+        self.jobs_paused = jobs_paused
 
     async def _db(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         return await offload(self.executor, fn, *args, **kwargs)
@@ -135,8 +139,12 @@ class SchedulerService:
         await self.tick()
         await self._plan()
 
-    async def _wake(self) -> None:
-        """An exact-time job: tick, then add a job for each retry the tick left."""
+    async def _wake(self, moment: datetime) -> None:
+        """The job of ``moment``: tick, then add a job for each later retry the tick left.
+
+        Only retries after ``moment`` are added: with a fixed clock (``MOTESBOT_NOW``)
+        a moment can come again and again, and must not wake us in a loop.
+        """
         await self.tick()
         now = self.clock()
         try:
@@ -144,8 +152,9 @@ class SchedulerService:
         except Exception:
             log.exception("cannot read the pending deliveries")
             return
-        for moment in retries:
-            self._add_tick(moment)
+        for retry in retries:
+            if retry > moment:
+                self._add_tick(retry)
 
     async def _plan(self) -> None:
         now = self.clock()
@@ -157,11 +166,12 @@ class SchedulerService:
         self.jobs.remove_all_jobs()
         for moment in instants:
             self._add_tick(moment)
-        # When the look-ahead runs out, plan the next day (and top up the series).
+        # When the look-ahead runs out, plan the next day (and top up the series). Timed
+        # by the real clock: a fixed one (MOTESBOT_NOW) would put it in the past, at once.
         self.jobs.add_job(
             self.reconcile,
             "date",
-            run_date=now + LOOKAHEAD,
+            run_date=datetime.now(UTC) + LOOKAHEAD,
             id=HORIZON_JOB,
             misfire_grace_time=None,
             coalesce=True,
@@ -172,6 +182,7 @@ class SchedulerService:
         self.jobs.add_job(
             self._wake,
             "date",
+            args=[moment],
             run_date=moment,
             id=f"tick@{moment.astimezone(UTC).isoformat()}",
             misfire_grace_time=None,
@@ -214,7 +225,7 @@ class SchedulerService:
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set: follow, lead, sweep, re-plan on change."""
         loop = self._loop = asyncio.get_running_loop()
-        self.jobs.start()
+        self.jobs.start(paused=self.jobs_paused)
         unsubscribe = changes.subscribe(self.engine, self.changed)
         leading = False
         next_sweep = 0.0

@@ -5,15 +5,18 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 
 from bot.console.messenger import ConsoleMessenger
+from commands.reply import Reply
+from scheduler.messenger import DeliveryError, Messenger
 from scheduler.runtime import SchedulerService
 from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.models import Person, Workspace
 from tests.conftest import Transcript
 from tests.scheduler.helpers import STHLM, at, build_kc, send
 
@@ -39,12 +42,13 @@ def wake_ups(service: SchedulerService) -> list[str]:
 class Running:
     """A scheduler service running on this loop, with a fixed clock."""
 
-    def __init__(self, engine: Engine, now: datetime) -> None:
+    def __init__(self, engine: Engine, now: datetime, messenger: Messenger | None = None) -> None:
         self.service = SchedulerService(
             engine,
-            {"console": ConsoleMessenger(io.StringIO())},
+            {"console": messenger or ConsoleMessenger(io.StringIO())},
             lambda: now,
             debounce=0.01,
+            jobs_paused=True,  # the fixed clock is not APScheduler's: inspect, do not run
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -97,6 +101,32 @@ async def test_a_moved_meeting_moves_its_digest_wake_up(console: Transcript) -> 
         await until(lambda: "08 09:00" not in wake_ups(service), "the old digest dropped")
         # Fri 11 Dec: its digest is on Wed 9 Dec, beyond the day planned ahead.
         assert wake_ups(service) == ["08 08:00"]
+
+
+class FailsLisaOnce:
+    """A platform (faked at our Messenger port) that refuses Lisa's first DM."""
+
+    platform = "console"
+    in_order = True
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    async def send_dm(self, *, workspace: Workspace, person: Person, reply: Reply) -> None:
+        if person.display_name == "Lisa Berg" and not self.failed:
+            self.failed = True
+            raise DeliveryError("Slack: internal_error")
+
+    async def post_channel(self, *, workspace: Workspace, channel_id: str, reply: Reply) -> None:
+        pass
+
+
+async def test_a_failed_send_wakes_the_scheduler_when_its_backoff_ends(console: Transcript) -> None:
+    build_kc(console)
+    now = at("2026-11-26 08:00")
+    async with Running(console.engine, now, FailsLisaOnce()) as service:
+        runs = {job.next_run_time for job in service.jobs.get_jobs() if job.id.startswith("tick@")}
+        assert now + timedelta(seconds=30) in runs  # the first backoff, not a minute loop
 
 
 @pytest.fixture
