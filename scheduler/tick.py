@@ -1,8 +1,10 @@
 """One tick: find what is due at an instant, claim each message, send it, record it.
 
 The same function runs behind ``motesbot tick --at …`` and inside the running
-bot (at exact moments and on every reconcile), so what the command shows is
-what the bot does.
+bot (at exact moments, after a change and at the safety sweep), so what the
+command shows is what the bot does. Planning and rendering run off the event
+loop; sends go out a few at a time (``concurrency``), paced per target
+(``scheduler/pacing.py``), each claimed just before it is sent.
 """
 
 from __future__ import annotations
