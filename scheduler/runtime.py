@@ -11,7 +11,9 @@ leadership) it sweeps: tops up the series, ticks (catch-up after downtime,
 retries) and plans the jobs. Then it re-plans (tick + jobs) only when a
 committed transaction changed schedule data: an in-process signal from
 ``storage.changes`` and, on PostgreSQL, a NOTIFY from any replica. A burst of
-changes is coalesced into one re-plan per ``debounce`` seconds. A slow safety
+changes is coalesced into one re-plan per ``debounce`` seconds; the tick of a
+re-plan (which plans everyone's DMs) runs at most once a minute, the jobs are
+rebuilt every time. A slow safety
 sweep (hourly by default, ``MOTESBOT_RECONCILE_SECONDS``) catches anything a
 signal missed (say, a CLI import on SQLite in another process).
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +54,9 @@ FOLLOWER_RETRY = 10.0
 DEBOUNCE = 1.0
 LOOKAHEAD = timedelta(days=1)
 HORIZON_JOB = "horizon"
+CATCH_UP_JOB = "catch-up"
+# A change-driven tick runs at most this often (seconds); the old minute loop's cost at most.
+TICK_GAP = 60.0
 DB_THREADS = 2
 
 Clock = Callable[[], datetime]
@@ -64,6 +70,7 @@ class SchedulerService:
         replans: how many change-driven re-plans ran (a burst of changes counts once).
         sweeps: how many full sweeps ran (start, leadership gained, the safety interval).
         jobs_paused: plan the exact-time jobs but do not run them (for tests).
+        tick_gap: the least time between a tick and a change-driven one (seconds).
     """
 
     def __init__(
@@ -77,6 +84,7 @@ class SchedulerService:
         debounce: float = DEBOUNCE,
         send_concurrency: int = SEND_CONCURRENCY,
         jobs_paused: bool = False,
+        tick_gap: float = TICK_GAP,
     ) -> None:
         self.engine = engine
         self.messengers = messengers
@@ -97,6 +105,8 @@ class SchedulerService:
         self._loop: asyncio.AbstractEventLoop | None = None
         # Plan the jobs but never run them (tests inspect the plan on a clock of their own).
         self.jobs_paused = jobs_paused
+        self.tick_gap = tick_gap
+        self._last_tick = -math.inf
 
     async def _db(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         return await offload(self.executor, fn, *args, **kwargs)
@@ -114,6 +124,7 @@ class SchedulerService:
         if not self.leader.held:
             return
         async with self._lock:
+            self._last_tick = asyncio.get_running_loop().time()
             try:
                 await run_tick(
                     self.engine,
@@ -134,10 +145,30 @@ class SchedulerService:
         await self._plan()
 
     async def replan(self) -> None:
-        """After a change: tick (something may be due at once), then rebuild the jobs."""
+        """After a change: rebuild the jobs, and tick (something may be due at once).
+
+        The tick plans everyone's morning DM, so under a steady stream of changes
+        it runs at most once per ``tick_gap``: a change soon after a tick gets one
+        catch-up tick when the gap is over (the jobs are rebuilt at once anyway).
+        """
         self.replans += 1
-        await self.tick()
+        wait = self._last_tick + self.tick_gap - asyncio.get_running_loop().time()
+        if wait <= 0:
+            await self.tick()
         await self._plan()
+        if wait > 0:
+            self.jobs.add_job(
+                self._catch_up,
+                "date",
+                run_date=datetime.now(UTC) + timedelta(seconds=wait),
+                id=CATCH_UP_JOB,
+                misfire_grace_time=None,
+                coalesce=True,
+                replace_existing=True,
+            )
+
+    async def _catch_up(self) -> None:
+        await self._wake(self.clock())
 
     async def _wake(self, moment: datetime) -> None:
         """The job of ``moment``: tick, then add a job for each later retry the tick left.

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.console.messenger import ConsoleMessenger
 from commands.reply import Reply
 from scheduler.messenger import DeliveryError, Messenger
-from scheduler.runtime import SchedulerService
+from scheduler.runtime import TICK_GAP, SchedulerService
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Person, Workspace
@@ -42,13 +42,21 @@ def wake_ups(service: SchedulerService) -> list[str]:
 class Running:
     """A scheduler service running on this loop, with a fixed clock."""
 
-    def __init__(self, engine: Engine, now: datetime, messenger: Messenger | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        now: datetime,
+        messenger: Messenger | None = None,
+        *,
+        tick_gap: float = TICK_GAP,
+    ) -> None:
         self.service = SchedulerService(
             engine,
             {"console": messenger or ConsoleMessenger(io.StringIO())},
             lambda: now,
             debounce=0.01,
             jobs_paused=True,  # the fixed clock is not APScheduler's: inspect, do not run
+            tick_gap=tick_gap,
         )
         self.stop = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -127,6 +135,24 @@ async def test_a_failed_send_wakes_the_scheduler_when_its_backoff_ends(console: 
     async with Running(console.engine, now, FailsLisaOnce()) as service:
         runs = {job.next_run_time for job in service.jobs.get_jobs() if job.id.startswith("tick@")}
         assert now + timedelta(seconds=30) in runs  # the first backoff, not a minute loop
+
+
+async def test_an_action_due_now_is_sent_after_the_change_ticks_at_most_once_a_minute(
+    console: Transcript,
+) -> None:
+    build_kc(console)
+    now = at("2026-11-26 09:00")  # after everyone's 08:00
+    line = '/action add Ring Anna @"Anna Ek" senast 2026-11-26'
+    printed = ConsoleMessenger(io.StringIO())
+    async with Running(console.engine, now, printed, tick_gap=0) as service:
+        send(console, "2026-11-26 09:00", line)
+        await until(lambda: "Anna Ek" in [s.to for s in printed.sent], "Anna's DM")
+        assert service.sweeps == 1
+    # Right after a tick, a change rebuilds the jobs at once and ticks when the minute is over.
+    async with Running(console.engine, now) as service:
+        send(console, "2026-11-26 09:00", line.replace("Anna Ek", "Bo Ek"))
+        await until(lambda: service.replans == 1, "the re-plan")
+        assert [j.id for j in service.jobs.get_jobs() if j.id == "catch-up"] == ["catch-up"]
 
 
 @pytest.fixture
