@@ -67,6 +67,8 @@ def run() -> None:
         settings.now,
         reconcile_every=settings.motesbot_reconcile_seconds,
         follower_retry=settings.motesbot_follower_retry_seconds,
+        debounce=settings.motesbot_replan_debounce_seconds,
+        send_concurrency=settings.motesbot_send_concurrency,
     )
     try:
         _console(engine, settings.now, user=None, channel="kc", config=_config(settings))

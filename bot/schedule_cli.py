@@ -55,7 +55,15 @@ def tick(
     settings, engine = _open()
     now = _parse_at(at) if at else settings.now()
     messengers = build_messengers(settings, engine, sys.stdout)
-    reports = asyncio.run(run_tick(engine, messengers, now, dry_run=dry_run))
+    reports = asyncio.run(
+        run_tick(
+            engine,
+            messengers,
+            now,
+            dry_run=dry_run,
+            concurrency=settings.motesbot_send_concurrency,
+        )
+    )
     out = Console()
     for report in reports:
         if report.outcome == DRY_RUN:

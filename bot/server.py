@@ -80,6 +80,8 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
                 stop,
                 reconcile_every=settings.motesbot_reconcile_seconds,
                 follower_retry=settings.motesbot_follower_retry_seconds,
+                debounce=settings.motesbot_replan_debounce_seconds,
+                send_concurrency=settings.motesbot_send_concurrency,
             )
         )
         if settings.scheduler_enabled

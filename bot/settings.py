@@ -28,9 +28,14 @@ class Settings(BaseSettings):
     default_language: str = "sv"
     # Replicas that should never send scheduled messages (or benchmarks) turn this off.
     scheduler_enabled: bool = True
-    # How often the scheduler's leader reconciles jobs, and a follower tries to lead (seconds).
-    motesbot_reconcile_seconds: float = Field(default=60.0, gt=0)
+    # The scheduler's leader re-plans when schedule data changes; this is the interval of its
+    # safety sweep (seconds). A follower tries to lead every MOTESBOT_FOLLOWER_RETRY_SECONDS.
+    motesbot_reconcile_seconds: float = Field(default=3600.0, gt=0)
     motesbot_follower_retry_seconds: float = Field(default=10.0, gt=0)
+    # Changes within this many seconds are gathered into one re-plan.
+    motesbot_replan_debounce_seconds: float = Field(default=1.0, ge=0)
+    # How many scheduled messages (morning DMs, digests) may be in flight at once.
+    motesbot_send_concurrency: int = Field(default=8, ge=1)
     # A fixed "now" (ISO 8601 with offset) for demos and checks; unset in production.
     motesbot_now: str | None = None
     # Where users reach the bot's web server (calendar feed links, document downloads).

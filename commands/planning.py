@@ -1,10 +1,11 @@
 """Turning a series' recurrence rule into planned meetings, a year ahead.
 
 Meetings are materialised eagerly for a horizon (``HORIZON_DAYS``) when the
-series is created, and the horizon is topped up by the scheduler's reconcile
-job. Each date of the rule is remembered in ``series_occurrence`` so that a
-moved or cancelled occurrence is never planned again, and a meeting that
-already exists on a rule date (``/meeting new``) is adopted, not duplicated.
+series is created, and the horizon is topped up by the scheduler's sweep (at
+start, hourly, and daily at the end of its look-ahead). Each date of the rule
+is remembered in ``series_occurrence`` so that a moved or cancelled occurrence
+is never planned again, and a meeting that already exists on a rule date
+(``/meeting new``) is adopted, not duplicated.
 """
 
 from __future__ import annotations

@@ -166,12 +166,57 @@ def mark_sent(engine: Engine, claim_: Claim, *, now: datetime) -> bool:
 
 
 def mark_failed(
-    engine: Engine, claim_: Claim, *, now: datetime, error: str, permanent: bool
+    engine: Engine,
+    claim_: Claim,
+    *,
+    now: datetime,
+    error: str,
+    permanent: bool,
+    retry_after: float | None = None,
 ) -> str:
-    """Record a failed send; return the new status (retry or failed)."""
+    """Record a failed send; return the new status (retry or failed).
+
+    A retry row's backoff counts from its ``claimed_at``; when the platform asked
+    for a longer wait (``retry_after`` seconds), ``claimed_at`` is moved on so the
+    row becomes claimable no sooner than that.
+    """
     status = FAILED if permanent or claim_.attempts >= MAX_ATTEMPTS else RETRY
-    _finish(engine, claim_, status=status, claimed_at=now, error=error[:1000])
+    since = now
+    if retry_after is not None and status == RETRY:
+        since = now + max(timedelta(seconds=retry_after) - backoff(claim_.attempts), timedelta(0))
+    _finish(engine, claim_, status=status, claimed_at=since, error=error[:1000])
     return status
+
+
+def next_attempt(row: Delivery, lease: timedelta = LEASE) -> datetime | None:
+    """When a row waiting for a retry (or held by a claim) may be taken next; None if done."""
+    if row.status == CLAIMED:
+        return row.claimed_at + lease
+    if row.status == RETRY:
+        return row.claimed_at + backoff(row.attempts)
+    return None
+
+
+def pending_instants(
+    session: Session, now: datetime, until: datetime, lease: timedelta = LEASE
+) -> set[datetime]:
+    """The moments in (now, until] at which a retry or an orphaned claim becomes claimable.
+
+    One indexed query (``ix_delivery_status``): rows older than the longest
+    backoff are claimable already or stale, so only recent ones are read.
+    """
+    since = now - (MAX_BACKOFF + lease)
+    rows = session.exec(
+        select(Delivery).where(
+            col(Delivery.status).in_([RETRY, CLAIMED]), col(Delivery.claimed_at) > since
+        )
+    )
+    instants: set[datetime] = set()
+    for row in rows:
+        moment = next_attempt(row, lease)
+        if moment is not None and now < moment <= until:
+            instants.add(moment)
+    return instants
 
 
 def fail_pending(engine: Engine, *, workspace_id: int, now: datetime, error: str) -> int:

@@ -9,15 +9,28 @@ from storage.models import Person, Workspace
 
 
 class DeliveryError(Exception):
-    """A send failed; ``permanent`` says whether retrying can help."""
+    """A send failed; ``permanent`` says whether retrying can help.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    ``retry_after`` is the platform's own word on when to try again (an HTTP 429's
+    Retry-After, in seconds): the tick holds further sends to that workspace for so
+    long, and this message is not tried again sooner.
+    """
+
+    def __init__(
+        self, message: str, *, permanent: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 class Messenger(Protocol):
-    """Sends neutral replies to a person (DM) or a channel on one platform."""
+    """Sends neutral replies to a person (DM) or a channel on one platform.
+
+    A messenger may have a ``min_send_interval`` attribute (seconds between two
+    messages to one DM or channel; the tick uses 1 s when it has none, the console 0),
+    and ``in_order = True`` to get its messages one by one in order (the console).
+    """
 
     platform: str
 

@@ -48,6 +48,14 @@ class Outgoing:
         """The message, rendered on first use."""
         return self.content if isinstance(self.content, Reply) else self.content()
 
+    def forget_reply(self) -> None:
+        """Drop the rendered message (rendered again if asked).
+
+        A morning's fan-out would otherwise keep every rendered DM alive until the
+        tick ends, and the garbage collector's full passes over them pause the loop.
+        """
+        self.__dict__.pop("reply", None)
+
     @property
     def key(self) -> tuple[str, str, str]:
         """The delivery key (unique in the ``delivery`` table)."""

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from storage import changes  # noqa: F401  (installs the session events that signal the scheduler)
+
 DEFAULT_DATABASE_URL = "sqlite:///motesbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 

@@ -24,6 +24,10 @@ class ConsoleMessenger:
     """Prints DMs and channel posts to a stream, in the shell's plain-text style."""
 
     platform = PLATFORM
+    # A terminal has no rate limit, and a reader wants the messages in order: the tick
+    # sends them one by one and need not space two messages to one person.
+    min_send_interval = 0.0
+    in_order = True
 
     def __init__(self, out: TextIO) -> None:
         self.out = out

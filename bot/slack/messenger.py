@@ -88,7 +88,30 @@ class SlackMessenger:
 
 def _delivery_error(err: SlackApiError) -> DeliveryError:
     code = error_code(err)
-    return DeliveryError(f"Slack: {code}", permanent=is_permanent(err))
+    return DeliveryError(
+        f"Slack: {code}", permanent=is_permanent(err), retry_after=_retry_after(err)
+    )
+
+
+def _retry_after(err: SlackApiError) -> float | None:
+    """Slack's Retry-After of a 429 still failing after the client's own retries."""
+    response = err.response
+    if getattr(response, "status_code", None) != 429:
+        return None
+    headers = getattr(response, "headers", None) or {}
+    for name, value in headers.items():
+        if str(name).lower() == "retry-after":
+            return _seconds(value)
+    return None
+
+
+def _seconds(value: object) -> float | None:
+    if isinstance(value, list | tuple):
+        value = value[0] if value else None
+    try:
+        return max(float(str(value)), 0.0)
+    except (TypeError, ValueError):
+        return None
 
 
 def slack_messenger_from_settings(settings: Settings, engine: Engine) -> SlackMessenger | None:

@@ -280,9 +280,20 @@ def _delivery_error(exc: BaseException) -> DeliveryError:
         return DeliveryError(
             f"Teams svarade {exc.status}: {exc.message[:200]}",
             permanent=exc.status in PERMANENT_STATUSES,
+            retry_after=_retry_after(exc),
         )
     log.warning("Teams delivery failed", exc_info=exc)
     return DeliveryError(f"Teams kunde inte nås: {type(exc).__name__}", permanent=False)
+
+
+def _retry_after(exc: aiohttp.ClientResponseError) -> float | None:
+    """The Bot Connector's Retry-After (seconds) of a 429, when it sent one."""
+    if exc.status != 429 or exc.headers is None:
+        return None
+    try:
+        return max(float(exc.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return None
 
 
 def teams_messenger(

@@ -140,6 +140,9 @@ async def test_a_sender_killed_between_claim_and_send_sends_once_after_the_lease
         SLACK_BOT_TOKEN="xoxb-test-token",
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_URL=stub.api_url,
+        # One send at a time, so the kill finds exactly one claim in flight (with N at once
+        # it would find up to N, each sent once after the lease all the same).
+        MOTESBOT_SEND_CONCURRENCY="1",
     )
     at = MORNING + timedelta(minutes=1)
     # The tick claims the first DM, then waits on Slack (conversations.open held): killed there.

@@ -32,6 +32,7 @@ class ConnectorStub:
 
     calls: list[Call] = field(default_factory=list)
     fail_status: int | None = None
+    fail_headers: dict[str, str] | None = None
     # Teams ids ("29:…") → the TeamsChannelAccount the members endpoint returns.
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Tokens handed out by the managed-identity endpoint (``IDENTITY_ENDPOINT``), in order.
@@ -68,6 +69,7 @@ class ConnectorStub:
             return web.json_response(
                 {"error": {"code": "ConversationBlockedByUser", "message": "blocked"}},
                 status=self.fail_status,
+                headers=self.fail_headers,
             )
         return web.json_response({"id": f"stub-{next(self._ids)}"})
 

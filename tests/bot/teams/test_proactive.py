@@ -133,6 +133,14 @@ async def test_a_blocked_bot_is_permanent_and_an_outage_is_not(teams: Teams) -> 
             workspace=ws, person=people["Sven Svensson"], reply=Reply("x")
         )
     assert not outage.value.permanent
+    assert outage.value.retry_after is None
+    # Throttled: Teams says when to come back, and the scheduler is told.
+    teams.stub.fail_status, teams.stub.fail_headers = 429, {"Retry-After": "7"}
+    with pytest.raises(DeliveryError) as throttled:
+        await _messenger(teams).send_dm(
+            workspace=ws, person=people["Sven Svensson"], reply=Reply("x")
+        )
+    assert not throttled.value.permanent and throttled.value.retry_after == 7.0
 
 
 async def test_a_team_member_gets_a_new_personal_chat_opened(teams: Teams) -> None:
