@@ -242,10 +242,17 @@ def renew(engine: Engine, *, item_ids: Sequence[int], node: str, until: datetime
 def finish(engine: Engine, *, item_id: int, at: datetime) -> None:
     """After the listener: answered, and done if no command marked it (a modal opened,
     a home refreshed), so that the sweep never runs it a second time."""
+    finish_many(engine, item_ids=[item_id], at=at)
+
+
+def finish_many(engine: Engine, *, item_ids: Sequence[int], at: datetime) -> None:
+    """:func:`finish` for several rows in one transaction (the answers of a burst)."""
+    if not item_ids:
+        return
     with Session(engine) as session:
         session.execute(
             update(InboxItem)
-            .where(col(InboxItem.id) == item_id)
+            .where(col(InboxItem.id).in_(list(item_ids)))
             .values(
                 status=InboxStatus.DONE.value,
                 done_at=func.coalesce(col(InboxItem.done_at), at),

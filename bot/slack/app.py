@@ -108,7 +108,7 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
         app.use(single_team_guard(settings.default_language))
     # After the signature check, authorisation and the team guard; before any listener.
     # MOTESBOT_INBOX_ENABLED=false exists only to measure what the inbox costs the ack.
-    held = inbox.Held(node_id())
+    held = inbox.Held(node_id(), engine)
     if settings.motesbot_inbox_enabled:
         service.held = held
         app.use(inbox.recording_middleware(engine, settings, held))
