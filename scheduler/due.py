@@ -13,14 +13,17 @@ from scheduler.outgoing import Outgoing
 from scheduler.status_request import status_request_instants, status_requests_due
 
 
-def due_messages(session: Session, now: datetime) -> list[Outgoing]:
+def due_messages(
+    session: Session, now: datetime, *, people: frozenset[int] | None = None
+) -> list[Outgoing]:
     """Every scheduled message whose moment has come at ``now`` and that is still useful.
 
     Stale ones (yesterday's DM, the digest of a meeting that has started) are
     never produced, so catching up after downtime sends only what still helps.
-    Whether a message was already sent is the delivery table's business.
+    Whether a message was already sent is the delivery table's business. With
+    ``people``, only their morning DMs are planned (the rest is planned in full).
     """
-    messages = morning_dms(session, now)
+    messages = morning_dms(session, now, people=people)
     messages.extend(digests_due(session, now))
     messages.extend(status_requests_due(session, now))
     messages.extend(followup_messages_due(session, now))

@@ -55,11 +55,35 @@ class _Due:
     item_id: int | None
 
 
-def _todays(session: Session, now: datetime, workspaces: dict[int, Workspace]) -> set[date]:
+@dataclass(frozen=True)
+class PeopleOf:
+    """Whose morning DM a change concerns: these people and the owners of these actions."""
+
+    people: frozenset[int] = frozenset()
+    actions: frozenset[int] = frozenset()
+
+    def resolve(self, session: Session) -> frozenset[int]:
+        """The person ids, the actions' owners read in ``session``."""
+        found = set(self.people)
+        if self.actions:
+            owners = select(col(ActionOwner.person_id)).where(
+                col(ActionOwner.action_id).in_(sorted(self.actions))
+            )
+            found.update(pid for (pid,) in session.execute(owners))
+        return frozenset(found)
+
+
+def _todays(
+    session: Session,
+    now: datetime,
+    workspaces: dict[int, Workspace],
+    people: frozenset[int] | None = None,
+) -> set[date]:
     zones = {ws.timezone for ws in workspaces.values()}
-    zones.update(
-        z for (z,) in session.execute(select(col(Person.timezone)).distinct()) if z is not None
-    )
+    stmt = select(col(Person.timezone)).distinct()
+    if people is not None:
+        stmt = stmt.where(col(Person.id).in_(sorted(people)))
+    zones.update(z for (z,) in session.execute(stmt) if z is not None)
     return {now.astimezone(zone(z)).date() for z in zones} or {now.date()}
 
 
@@ -73,11 +97,16 @@ def _tables() -> tuple[Any, Any, Any, Any]:
 
 
 def _due_filter(
-    horizon: date, earliest_today: date, workspace_ids: Sequence[int]
+    horizon: date,
+    earliest_today: date,
+    workspace_ids: Sequence[int],
+    people: frozenset[int] | None = None,
 ) -> tuple[Any, ...]:
-    at, _, pt, _ = _tables()
-    a, p = at.c, pt.c
+    at, ot, pt, _ = _tables()
+    a, o, p = at.c, ot.c, pt.c
+    only = (o.person_id.in_(sorted(people)),) if people is not None else ()
     return (
+        *only,
         # Naming the workspaces lets ix_action_open_due (workspace, status, history, due) bound the
         # scan on PostgreSQL too, so the cost follows the due actions, not the history.
         a.workspace_id.in_(workspace_ids),
@@ -91,7 +120,13 @@ def _due_filter(
     )
 
 
-def due_rows_query(*, horizon: date, earliest_today: date, workspace_ids: Sequence[int]) -> Any:
+def due_rows_query(
+    *,
+    horizon: date,
+    earliest_today: date,
+    workspace_ids: Sequence[int],
+    people: frozenset[int] | None = None,
+) -> Any:
     """The set-based query of every (person, due open action) pair that may be reminded.
 
     Only the action's columns are read per row; the people are read once each
@@ -101,6 +136,7 @@ def due_rows_query(*, horizon: date, earliest_today: date, workspace_ids: Sequen
         horizon: the latest due date anyone can be reminded of.
         earliest_today: the earliest "today" in any zone (for away periods).
         workspace_ids: the workspaces to look in.
+        people: only these people's (None: everyone's).
 
     Returns:
         A SQLAlchemy select of (person id, action id, number, text, due date,
@@ -111,25 +147,30 @@ def due_rows_query(*, horizon: date, earliest_today: date, workspace_ids: Sequen
     return (
         select(o.person_id, a.id, a.number, a.text, a.due_date, a.meeting_id, a.item_id)
         .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
-        .where(*_due_filter(horizon, earliest_today, workspace_ids))
+        .where(*_due_filter(horizon, earliest_today, workspace_ids, people))
         .order_by(o.person_id, a.due_date, a.number)
     )
 
 
-def people_query(*, earliest_today: date) -> Any:
-    """Everyone who may get a reminder (reminders on, not away for sure)."""
+def people_query(*, earliest_today: date, people: frozenset[int] | None = None) -> Any:
+    """Everyone who may get a reminder (reminders on, not away for sure), or only ``people``."""
     p = _tables()[2].c
-    return select(
+    stmt = select(
         p.id, p.workspace_id, p.display_name, p.platform_user_id, p.timezone, p.locale,
         p.reminder_time, p.away_until, p.email,
     ).where(
         p.reminders_enabled.is_(True),
         or_(p.away_until.is_(None), p.away_until < earliest_today),
     )  # fmt: skip
+    return stmt.where(p.id.in_(sorted(people))) if people is not None else stmt
 
 
 def _latest_notes(
-    session: Session, horizon: date, earliest_today: date, workspace_ids: Sequence[int]
+    session: Session,
+    horizon: date,
+    earliest_today: date,
+    workspace_ids: Sequence[int],
+    people: frozenset[int] | None = None,
 ) -> dict[int, tuple[date, str]]:
     """The latest note of every action the due query can return, in one query."""
     at, ot, pt, nt = _tables()
@@ -137,7 +178,7 @@ def _latest_notes(
     due_ids = (
         select(a.id)
         .select_from(ot.join(at, a.id == o.action_id).join(pt, p.id == o.person_id))
-        .where(*_due_filter(horizon, earliest_today, workspace_ids))
+        .where(*_due_filter(horizon, earliest_today, workspace_ids, people))
     )
     stmt = (
         select(n.action_id, n.note_date, n.text)
@@ -286,7 +327,13 @@ def _person(row: Any) -> Person:
     )
 
 
-def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD) -> list[Outgoing]:
+def morning_dms(
+    session: Session,
+    now: datetime,
+    *,
+    days_ahead: int = DAYS_AHEAD,
+    people: frozenset[int] | None = None,
+) -> list[Outgoing]:
     """Every morning DM that is due at ``now`` and still useful (the person's day is not over).
 
     A person gets one when, in their zone (their own, else the workspace's), today
@@ -297,18 +344,22 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
         session: a read session.
         now: the injected clock (aware).
         days_ahead: how many working days ahead count as "coming up".
+        people: only these people's DMs (after a change that concerns just them);
+            None: everyone's.
 
     Returns:
         The DMs, one per person, not yet checked against what was already sent.
     """
+    if people is not None and not people:
+        return []
     workspaces = {ws.id: ws for ws in session.exec(model_select(Workspace)) if ws.id}
-    todays = _todays(session, now, workspaces)
+    todays = _todays(session, now, workspaces, people)
     horizons = {d: add_working_days(d, days_ahead) for d in todays}
     horizon, earliest = max(horizons.values()), min(todays)
     # Who is due now: working day, not away, reminder time reached, reachable.
     eligible: dict[int, tuple[Any, date]] = {}
     local_by_zone: dict[str, datetime] = {}
-    for row in session.execute(people_query(earliest_today=earliest)).all():
+    for row in session.execute(people_query(earliest_today=earliest, people=people)).all():
         ws = workspaces.get(row[1])
         if ws is None or (row[3] is None and ws.platform != CONSOLE):
             continue
@@ -326,7 +377,9 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
         eligible[row[0]] = (row, today)
     per_person: dict[int, tuple[Any, date, list[_Due]]] = {}
     for pid, action_id, number, text, due, meeting_id, item_id in session.execute(
-        due_rows_query(horizon=horizon, earliest_today=earliest, workspace_ids=list(workspaces))
+        due_rows_query(
+            horizon=horizon, earliest_today=earliest, workspace_ids=list(workspaces), people=people
+        )
     ).all():
         entry = per_person.get(pid)
         if entry is None:
@@ -338,7 +391,7 @@ def morning_dms(session: Session, now: datetime, *, days_ahead: int = DAYS_AHEAD
             entry[2].append(_Due(action_id, number, text, due, meeting_id, item_id))
     all_rows = [r for _, _, rows in per_person.values() for r in rows]
     where = _Where(session, all_rows)
-    notes = _latest_notes(session, horizon, earliest, list(workspaces)) if all_rows else {}
+    notes = _latest_notes(session, horizon, earliest, list(workspaces), people) if all_rows else {}
     out: list[Outgoing] = []
     for pid, (person_row, today, rows) in per_person.items():
         if not rows:
@@ -389,4 +442,4 @@ def next_reminder_instants(session: Session, now: datetime, until: datetime) -> 
     return instants
 
 
-__all__ = ["due_rows_query", "morning_dms", "next_reminder_instants", "render_dm"]
+__all__ = ["PeopleOf", "due_rows_query", "morning_dms", "next_reminder_instants", "render_dm"]

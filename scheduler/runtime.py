@@ -41,6 +41,7 @@ from scheduler import delivery
 from scheduler.due import wake_up_instants
 from scheduler.leader import Leader
 from scheduler.messenger import Messenger
+from scheduler.morning import PeopleOf
 from scheduler.tick import SEND_CONCURRENCY, node_id, offload, run_tick
 from storage import changes
 from storage.db import transaction
@@ -100,8 +101,11 @@ class SchedulerService:
         self.executor = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="motesbot-scheduler")
         self.listener: changes.NotifyListener | None = None
         self.replans = 0
+        self.narrow_ticks = 0
         self.sweeps = 0
         self._changed = asyncio.Event()
+        self._pending = changes.Change()
+        self._pending_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         # Plan the jobs but never run them (tests inspect the plan on a clock of their own).
         self.jobs_paused = jobs_paused
@@ -111,20 +115,35 @@ class SchedulerService:
     async def _db(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         return await offload(self.executor, fn, *args, **kwargs)
 
-    def changed(self) -> None:
-        """Note that schedule data changed; callable from any thread."""
+    def changed(self, change: changes.Change | None = None) -> None:
+        """Note that schedule data changed (and whose DMs it concerns); any thread may call."""
+        with self._pending_lock:
+            self._pending = self._pending.merge(change or changes.Change.everyone())
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
             loop.call_soon_threadsafe(self._changed.set)
 
-    async def tick(self, *, extend: bool = False) -> None:
-        """Run one tick at the clock's now; ticks never overlap within the process."""
+    def _take_pending(self) -> changes.Change:
+        with self._pending_lock:
+            pending, self._pending = self._pending, changes.Change()
+        return pending
+
+    async def tick(self, *, extend: bool = False, change: changes.Change | None = None) -> None:
+        """Run one tick at the clock's now; ticks never overlap within the process.
+
+        Args:
+            extend: top up the series first.
+            change: plan only the morning DMs of the people this change concerns
+                (every digest, status request and follow-up is planned anyway).
+        """
         if not self.leader.held:
             return
+        narrow = change is not None and not change.broad
         async with self._lock:
-            self._last_tick = asyncio.get_running_loop().time()
+            if not narrow:
+                self._last_tick = asyncio.get_running_loop().time()
             try:
                 await run_tick(
                     self.engine,
@@ -134,6 +153,7 @@ class SchedulerService:
                     extend=extend,
                     concurrency=self.send_concurrency,
                     executor=self.executor,
+                    people=_people_of(change) if narrow else None,
                 )
             except Exception:
                 log.exception("scheduler tick failed")
@@ -144,14 +164,22 @@ class SchedulerService:
         await self.tick(extend=True)
         await self._plan()
 
-    async def replan(self) -> None:
+    async def replan(self, change: changes.Change | None = None) -> None:
         """After a change: rebuild the jobs, and tick (something may be due at once).
 
-        The tick plans everyone's morning DM, so under a steady stream of changes
-        it runs at most once per ``tick_gap``: a change soon after a tick gets one
-        catch-up tick when the gap is over (the jobs are rebuilt at once anyway).
+        A change that names its people (an action added, done or moved, a person's
+        preferences) ticks only their morning DMs, at once: its cost follows the change,
+        not the register. A change that may concern anyone plans everyone's DM, so under a
+        steady stream of those the tick runs at most once per ``tick_gap``: one soon after
+        a tick gets one catch-up tick when the gap is over (the jobs are rebuilt at once).
         """
         self.replans += 1
+        change = change if change is not None else self._take_pending()
+        if not change.broad:
+            self.narrow_ticks += 1
+            await self.tick(change=change)
+            await self._plan()
+            return
         wait = self._last_tick + self.tick_gap - asyncio.get_running_loop().time()
         if wait <= 0:
             await self.tick()
@@ -269,6 +297,7 @@ class SchedulerService:
                     if not leading:
                         self._listen()
                         self._changed.clear()
+                        self._take_pending()
                     leading = True
                     await self.reconcile()
                     next_sweep = loop.time() + self.reconcile_every
@@ -285,7 +314,7 @@ class SchedulerService:
                     # Let the burst finish: everything committed meanwhile is one re-plan.
                     await asyncio.sleep(self.debounce)
                     self._changed.clear()
-                    await self.replan()
+                    await self.replan(self._take_pending())
         finally:
             unsubscribe()
             await self._unlisten()
@@ -293,6 +322,12 @@ class SchedulerService:
             await self._db(self.leader.release)
             self.executor.shutdown(wait=False)
             metrics.set_leader(False)
+
+
+def _people_of(change: changes.Change | None) -> PeopleOf | None:
+    if change is None or change.broad:
+        return None
+    return PeopleOf(change.people, change.actions)
 
 
 async def run_scheduler(

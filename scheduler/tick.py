@@ -32,6 +32,7 @@ from commands.planning import extend_all
 from scheduler import delivery
 from scheduler.due import due_messages
 from scheduler.messenger import DeliveryError, Messenger
+from scheduler.morning import PeopleOf
 from scheduler.outgoing import Outgoing
 from scheduler.pacing import TARGET_INTERVAL, Pacer
 from storage.db import transaction
@@ -77,10 +78,20 @@ async def send(messenger: Messenger, outgoing: Outgoing) -> None:
         raise DeliveryError("no recipient", permanent=True)
 
 
-def plan(engine: Engine, now: datetime, *, lease: timedelta = delivery.LEASE) -> list[Outgoing]:
-    """The due messages at ``now`` that are not sent yet (nor being sent by a living process)."""
+def plan(
+    engine: Engine,
+    now: datetime,
+    *,
+    lease: timedelta = delivery.LEASE,
+    people: PeopleOf | None = None,
+) -> list[Outgoing]:
+    """The due messages at ``now`` that are not sent yet (nor being sent by a living process).
+
+    With ``people``, only their morning DMs are looked at (a change concerned just them).
+    """
     with transaction(engine) as session:
-        due = due_messages(session, now)
+        only = people.resolve(session) if people is not None else None
+        due = due_messages(session, now, people=only)
         settled = delivery.settled_keys(session, {o.occasion for o in due})
     return [
         o for o in due if (row := settled.get(o.key)) is None or delivery.claimable(row, now, lease)
@@ -268,6 +279,7 @@ async def run_tick(
     concurrency: int = SEND_CONCURRENCY,
     pacer: Pacer | None = None,
     executor: Executor | None = None,
+    people: PeopleOf | None = None,
 ) -> list[Report]:
     """Send everything due at ``now`` exactly once (or, with ``dry_run``, say what would go).
 
@@ -286,6 +298,7 @@ async def run_tick(
         concurrency: how many sends may be in flight at once.
         pacer: the per-target and Retry-After pacing (a fresh one by default).
         executor: where database work and rendering run (None: asyncio's default).
+        people: look only at these people's morning DMs (a change concerned just them).
 
     Returns:
         One report per message handled in this tick, in the order they were due.
@@ -296,7 +309,7 @@ async def run_tick(
     if extend:
         await offload(executor, _extend, engine, now)
     with _frozen_heap():
-        outgoing = await offload(executor, plan, engine, now, lease=lease)
+        outgoing = await offload(executor, plan, engine, now, lease=lease, people=people)
         # Freeze again: the due messages just planned stay alive until the tick ends too.
         gc.freeze()
         return await _send_all(

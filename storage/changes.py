@@ -21,9 +21,11 @@ re-plan.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
@@ -49,8 +51,95 @@ IGNORED_TABLES = frozenset(
 )
 _MARK = "motesbot_schedule_changed"
 _NOTIFIED = "motesbot_schedule_notified"
+_WHO = "motesbot_schedule_who"
+# Tables whose rows decide who gets a morning DM: a change to one is narrowed to the people
+# concerned (their own row, an action's owners); any other table's change concerns no one's DM
+# but may move a digest, a status request or a follow-up (those are few and always planned).
+_PEOPLE_TABLES = frozenset({"person", "action_owner", "action"})
+# A change here may make anyone due (a workspace's zone or language, a bulk statement).
+_BROAD_TABLES = frozenset({"workspace"})
+# Past this many people a change is simply broad: a full tick is cheaper than a long IN list.
+MAX_NARROW = 2000
+# PostgreSQL's NOTIFY payload must stay under 8000 bytes.
+_MAX_PAYLOAD = 7000
 
-Listener = Callable[[], None]
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed transaction changed, as far as whose morning DM may be due.
+
+    Attributes:
+        people: people whose DM may have changed (their row or an action they own).
+        actions: actions written whose owners were not seen in the transaction.
+        broad: anyone's DM may have changed; plan everyone.
+    """
+
+    people: frozenset[int] = frozenset()
+    actions: frozenset[int] = frozenset()
+    broad: bool = False
+
+    @classmethod
+    def everyone(cls) -> Change:
+        """A change that may concern anyone (a lost NOTIFY, a bulk statement)."""
+        return cls(broad=True)
+
+    def merge(self, other: Change) -> Change:
+        """Both changes as one; broad when either is, or when it grows too wide."""
+        if self.broad or other.broad:
+            return Change.everyone()
+        merged = Change(self.people | other.people, self.actions | other.actions)
+        if len(merged.people) + len(merged.actions) > MAX_NARROW:
+            return Change.everyone()
+        return merged
+
+    def payload(self) -> str:
+        """The NOTIFY payload: who changed, or "*" for everyone."""
+        if self.broad:
+            return "*"
+        text = json.dumps({"p": sorted(self.people), "a": sorted(self.actions)})
+        return text if len(text) <= _MAX_PAYLOAD else "*"
+
+    @classmethod
+    def from_payload(cls, payload: str) -> Change:
+        """Read a NOTIFY payload written by :meth:`payload`; anything else is broad."""
+        try:
+            data = json.loads(payload)
+            people = frozenset(int(i) for i in data["p"])
+            actions = frozenset(int(i) for i in data["a"])
+        except (ValueError, KeyError, TypeError):
+            return cls.everyone()
+        return cls(people, actions)
+
+
+class _Who:
+    """The people and actions a transaction wrote so far (kept in ``session.info``)."""
+
+    def __init__(self) -> None:
+        self.people: set[int] = set()
+        self.actions: set[int] = set()
+        self.broad = False
+        self.notified = 0
+
+    def note(self, objects: Iterable[Any]) -> None:
+        for obj in objects:
+            name = _table_of(obj)
+            if name in _BROAD_TABLES:
+                self.broad = True
+            elif name == "person" and getattr(obj, "id", None) is not None:
+                self.people.add(int(obj.id))
+            elif name == "action_owner" and getattr(obj, "person_id", None) is not None:
+                self.people.add(int(obj.person_id))
+            elif name == "action" and getattr(obj, "id", None) is not None:
+                # A new action has no id before the flush; its owner rows name its people.
+                self.actions.add(int(obj.id))
+
+    def change(self) -> Change:
+        if self.broad:
+            return Change.everyone()
+        return Change().merge(Change(frozenset(self.people), frozenset(self.actions)))
+
+
+Listener = Callable[[Change], None]
 _lock = threading.Lock()
 _listeners: list[tuple[Engine, Listener]] = []
 
@@ -86,27 +175,48 @@ def _relevant(obj: Any) -> bool:
     return name is not None and name not in IGNORED_TABLES
 
 
+def _who(session: Session) -> _Who:
+    who = session.info.get(_WHO)
+    if not isinstance(who, _Who):
+        who = session.info[_WHO] = _Who()
+    return who
+
+
 def _mark(session: Session) -> None:
-    if session.info.get(_MARK):
-        return
     session.info[_MARK] = True
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql" and not session.info.get(_NOTIFIED):
-        session.info[_NOTIFIED] = True
-        # Transactional: PostgreSQL delivers it on commit, and drops it on rollback.
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+
+
+def _notify(session: Session) -> None:
+    """Tell other replicas, once per flush that found someone new (or everyone)."""
+    if session.get_bind().dialect.name != "postgresql" or not session.info.get(_MARK):
+        return
+    who = _who(session)
+    size = len(who.people) + len(who.actions) + (1 if who.broad else 0)
+    if session.info.get(_NOTIFIED) and size == who.notified:
+        return
+    session.info[_NOTIFIED] = True
+    who.notified = size
+    # Transactional: PostgreSQL delivers it on commit, and drops it on rollback. Several
+    # payloads in one transaction each arrive; the listener merges them.
+    session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": CHANNEL, "payload": who.change().payload()},
+    )
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
-    if session.info.get(_MARK):
-        return
-    if any(_relevant(o) for o in session.new) or any(_relevant(o) for o in session.deleted):
-        _mark(session)
-        return
+    written = [o for o in (*session.new, *session.deleted) if _relevant(o)]
     # ``dirty`` holds every object an attribute was set on; only a real change counts.
-    if any(_relevant(o) and session.is_modified(o) for o in session.dirty):
+    written += [o for o in session.dirty if _relevant(o) and session.is_modified(o)]
+    if written:
         _mark(session)
+        _who(session).note(written)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    _notify(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -117,25 +227,32 @@ def _bulk(state: ORMExecuteState) -> None:
     name = getattr(table, "name", None)
     if name is not None and name not in IGNORED_TABLES:
         _mark(state.session)
+        if name in _PEOPLE_TABLES or name in _BROAD_TABLES:
+            # A statement names no rows we could see: it may concern anyone.
+            _who(state.session).broad = True
+        _notify(state.session)
 
 
 def _clear(session: Session) -> None:
     session.info.pop(_MARK, None)
     session.info.pop(_NOTIFIED, None)
+    session.info.pop(_WHO, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     changed = session.info.pop(_MARK, False)
+    who = session.info.pop(_WHO, None)
     session.info.pop(_NOTIFIED, None)
     if not changed:
         return
+    change = who.change() if isinstance(who, _Who) else Change()
     bind = session.bind
     with _lock:
         targets = [listener for engine, listener in _listeners if engine is bind]
     for listener in targets:
         try:
-            listener()
+            listener(change)
         except Exception:  # a listener's trouble must not fail the committed command
             log.exception("schedule change listener failed")
 
@@ -190,12 +307,12 @@ class NotifyListener:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     if not first:
-                        self.on_change()
+                        self.on_change(Change.everyone())
                     first = False
                     self.ready.set()
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=self.poll):
-                            self.on_change()
+                        for note in conn.notifies(timeout=self.poll):
+                            self.on_change(Change.from_payload(note.payload))
             except psycopg.Error as err:
                 self.ready.clear()
                 log.warning("schedule LISTEN connection failed (%s); retrying", err)

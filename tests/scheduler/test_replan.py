@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.console.messenger import ConsoleMessenger
 from commands.reply import Reply
 from scheduler.messenger import DeliveryError, Messenger
 from scheduler.runtime import TICK_GAP, SchedulerService
+from storage.changes import Change
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Person, Workspace
@@ -148,9 +150,20 @@ async def test_an_action_due_now_is_sent_after_the_change_ticks_at_most_once_a_m
         send(console, "2026-11-26 09:00", line)
         await until(lambda: "Anna Ek" in [s.to for s in printed.sent], "Anna's DM")
         assert service.sweeps == 1
-    # Right after a tick, a change rebuilds the jobs at once and ticks when the minute is over.
-    async with Running(console.engine, now) as service:
+    # A change that names its people ticks at once, for them only: forget every DM sent so
+    # far (behind the scheduler's back) and only Bo, whose action it is, gets his now.
+    async with Running(console.engine, now, printed) as service:
+        with console.engine.begin() as conn:
+            conn.execute(text("DELETE FROM delivery"))
+        before = [s.to for s in printed.sent]
         send(console, "2026-11-26 09:00", line.replace("Anna Ek", "Bo Ek"))
+        await until(lambda: "Bo Ek" in [s.to for s in printed.sent], "Bo's DM")
+        assert [s.to for s in printed.sent][len(before) :] == ["Bo Ek"]
+        assert service.narrow_ticks == 1
+        assert [j.id for j in service.jobs.get_jobs() if j.id == "catch-up"] == []
+    # A change that may concern anyone (a workspace setting) plans everyone, once a minute.
+    async with Running(console.engine, now, printed) as service:
+        service.changed(Change.everyone())
         await until(lambda: service.replans == 1, "the re-plan")
         assert [j.id for j in service.jobs.get_jobs() if j.id == "catch-up"] == ["catch-up"]
 

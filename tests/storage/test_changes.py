@@ -18,7 +18,7 @@ NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
 def test_commits_that_change_schedule_data_signal_and_others_do_not(engine: Engine) -> None:
     calls: list[str] = []
-    unsubscribe = changes.subscribe(engine, lambda: calls.append("changed"))
+    unsubscribe = changes.subscribe(engine, lambda _change: calls.append("changed"))
     try:
         with transaction(engine) as session:
             ws = Workspace(platform="console", external_id="kc", name="KC", created_at=NOW)
