@@ -178,7 +178,8 @@ class SchedulerService:
         if not change.broad:
             self.narrow_ticks += 1
             await self.tick(change=change)
-            await self._plan()
+            if change.timing:  # actions alone never move a wake-up: keep the jobs
+                await self._plan()
             return
         wait = self._last_tick + self.tick_gap - asyncio.get_running_loop().time()
         if wait <= 0:

@@ -58,6 +58,8 @@ _WHO = "motesbot_schedule_who"
 _PEOPLE_TABLES = frozenset({"person", "action_owner", "action"})
 # A change here may make anyone due (a workspace's zone or language, a bulk statement).
 _BROAD_TABLES = frozenset({"workspace"})
+# Rows that never move a wake-up: the reminder times are people's, the digests meetings'.
+_UNTIMED_TABLES = frozenset({"action", "action_owner", "action_note"})
 # Past this many people a change is simply broad: a full tick is cheaper than a long IN list.
 MAX_NARROW = 2000
 # PostgreSQL's NOTIFY payload must stay under 8000 bytes.
@@ -72,22 +74,29 @@ class Change:
         people: people whose DM may have changed (their row or an action they own).
         actions: actions written whose owners were not seen in the transaction.
         broad: anyone's DM may have changed; plan everyone.
+        timing: a row that wake-ups are derived from changed (a person's reminder time, a
+            meeting, a series, a follow-up); actions alone never move one.
     """
 
     people: frozenset[int] = frozenset()
     actions: frozenset[int] = frozenset()
     broad: bool = False
+    timing: bool = False
 
     @classmethod
     def everyone(cls) -> Change:
         """A change that may concern anyone (a lost NOTIFY, a bulk statement)."""
-        return cls(broad=True)
+        return cls(broad=True, timing=True)
 
     def merge(self, other: Change) -> Change:
         """Both changes as one; broad when either is, or when it grows too wide."""
         if self.broad or other.broad:
             return Change.everyone()
-        merged = Change(self.people | other.people, self.actions | other.actions)
+        merged = Change(
+            self.people | other.people,
+            self.actions | other.actions,
+            timing=self.timing or other.timing,
+        )
         if len(merged.people) + len(merged.actions) > MAX_NARROW:
             return Change.everyone()
         return merged
@@ -96,7 +105,8 @@ class Change:
         """The NOTIFY payload: who changed, or "*" for everyone."""
         if self.broad:
             return "*"
-        text = json.dumps({"p": sorted(self.people), "a": sorted(self.actions)})
+        data = {"p": sorted(self.people), "a": sorted(self.actions), "t": self.timing}
+        text = json.dumps(data)
         return text if len(text) <= _MAX_PAYLOAD else "*"
 
     @classmethod
@@ -106,9 +116,10 @@ class Change:
             data = json.loads(payload)
             people = frozenset(int(i) for i in data["p"])
             actions = frozenset(int(i) for i in data["a"])
+            timing = bool(data["t"])
         except (ValueError, KeyError, TypeError):
             return cls.everyone()
-        return cls(people, actions)
+        return cls(people, actions, timing=timing)
 
 
 class _Who:
@@ -118,11 +129,14 @@ class _Who:
         self.people: set[int] = set()
         self.actions: set[int] = set()
         self.broad = False
+        self.timing = False
         self.notified = 0
 
     def note(self, objects: Iterable[Any]) -> None:
         for obj in objects:
             name = _table_of(obj)
+            if name not in _UNTIMED_TABLES:
+                self.timing = True
             if name in _BROAD_TABLES:
                 self.broad = True
             elif name == "person" and getattr(obj, "id", None) is not None:
@@ -136,7 +150,9 @@ class _Who:
     def change(self) -> Change:
         if self.broad:
             return Change.everyone()
-        return Change().merge(Change(frozenset(self.people), frozenset(self.actions)))
+        return Change().merge(
+            Change(frozenset(self.people), frozenset(self.actions), timing=self.timing)
+        )
 
 
 Listener = Callable[[Change], None]
@@ -191,7 +207,7 @@ def _notify(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql" or not session.info.get(_MARK):
         return
     who = _who(session)
-    size = len(who.people) + len(who.actions) + (1 if who.broad else 0)
+    size = len(who.people) + len(who.actions) + (1 if who.broad else 0) + (1 if who.timing else 0)
     if session.info.get(_NOTIFIED) and size == who.notified:
         return
     session.info[_NOTIFIED] = True
@@ -227,9 +243,12 @@ def _bulk(state: ORMExecuteState) -> None:
     name = getattr(table, "name", None)
     if name is not None and name not in IGNORED_TABLES:
         _mark(state.session)
+        who = _who(state.session)
+        if name not in _UNTIMED_TABLES:
+            who.timing = True
         if name in _PEOPLE_TABLES or name in _BROAD_TABLES:
             # A statement names no rows we could see: it may concern anyone.
-            _who(state.session).broad = True
+            who.broad = True
         _notify(state.session)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from storage import changes
 from storage.db import transaction
 from storage.models import Delivery, DeliveryStatus, Person, Workspace
+from tests.conftest import Transcript
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 
@@ -57,3 +58,29 @@ def test_commits_that_change_schedule_data_signal_and_others_do_not(engine: Engi
     with transaction(engine) as session:
         session.exec(select(Person)).one().reminders_enabled = True
     assert calls == ["changed", "changed"]
+
+
+def test_a_change_names_whose_morning_dm_it_concerns(console_any: Transcript) -> None:
+    """An action names its owners and moves no wake-up; a meeting moves one; a bulk statement
+    may concern anyone."""
+    engine = console_any.engine
+    console_any.send('/action add Ring regionen @"Per Holm" senast 2026-12-10')
+    seen: list[changes.Change] = []
+    unsubscribe = changes.subscribe(engine, seen.append)
+    try:
+        console_any.send('/action add Boka lokal @"Per Holm" senast 2026-12-11')
+        console_any.send("/action klar #1")
+        console_any.send("/meeting new KC-möte 2027-01-14 08:30-12:00")
+        with transaction(engine) as session:
+            session.execute(update(Person).values(reminders_enabled=True))
+    finally:
+        unsubscribe()
+    with transaction(engine) as session:
+        ids = {p.display_name: p.id for p in session.exec(select(Person))}
+    added, done, meeting, bulk = seen
+    assert ids["Per Holm"] in added.people and not added.broad and not added.timing
+    assert not done.broad and not done.timing and (done.actions or done.people)
+    assert meeting.timing and not meeting.broad and not meeting.people
+    assert bulk.broad
+    assert changes.Change.from_payload(added.payload()) == added
+    assert changes.Change.from_payload("*").broad
