@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, union
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
 
@@ -89,7 +89,8 @@ def create_action(
     session.add(action)
     session.flush()
     assert action.id is not None
-    _set_owners(session, action_id=action.id, person_ids=owner_ids)
+    # A new action has no owners to replace, and its snapshot's owners are these.
+    named = _set_owners(session, action_id=action.id, person_ids=owner_ids, new=True)
     audit.record(
         session,
         workspace_id=workspace_id,
@@ -98,22 +99,27 @@ def create_action(
         entity_id=action.id,
         op="create",
         at=at,
-        after=_snap(session, action),
+        after=audit.snapshot(action, owner_ids=named),
     )
     return action
 
 
-def _set_owners(session: Session, /, *, action_id: int, person_ids: Iterable[int]) -> None:
-    for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
-        session.delete(link)
-    session.flush()
-    seen: set[int] = set()
+def _set_owners(
+    session: Session, /, *, action_id: int, person_ids: Iterable[int], new: bool = False
+) -> list[int]:
+    """Replace an action's owners (``new``: it has none yet); return them in order."""
+    if not new:
+        for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
+            session.delete(link)
+        session.flush()
+    seen: list[int] = []
     for position, pid in enumerate(person_ids):
         if pid in seen:
             continue
-        seen.add(pid)
+        seen.append(pid)
         session.add(ActionOwner(action_id=action_id, person_id=pid, position=position))
     session.flush()
+    return seen
 
 
 def get_action(session: Session, /, *, workspace_id: int, number: int) -> Action | None:
@@ -237,13 +243,13 @@ def _in_workspace(workspace_id: int, *, narrowed: bool) -> Any:
     from walking the register's index and checking each row against the narrow filter:
     it goes through the owner (or meeting, or creator) index and fetches by primary key.
     """
-    column = col(Action.workspace_id)
+    column: ColumnElement[int] = Action.__table__.c.workspace_id  # type: ignore[attr-defined]
     if narrowed:
         return UnaryExpression(column, operator=_PLUS, type_=column.type) == workspace_id
     return column == workspace_id
 
 
-_PLUS = custom_op("+")
+_PLUS: custom_op[Any] = custom_op("+")
 
 
 def _status_is(statuses: tuple[str, ...]) -> Any:
