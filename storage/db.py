@@ -104,7 +104,12 @@ def _serialise_writers(engine: Engine) -> None:
         if dbapi_connection is not None:
             give_back(dbapi_connection)
 
+    def begun(conn: Any) -> None:
+        # A connection kept open across transactions: its earlier one has ended.
+        give_back(conn.connection.dbapi_connection)
+
     event.listen(engine, "before_cursor_execute", take)
+    event.listen(engine, "begin", begun)
     event.listen(engine.pool, "reset", returned)
     event.listen(engine.pool, "checkin", returned)
 
