@@ -13,6 +13,7 @@ from commands.channel import (
     next_meeting_date,
     parse_number,
     running_meeting,
+    series_ids,
     series_meeting_lookup,
     visibility,
 )
@@ -27,7 +28,15 @@ from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
 from storage import audit, people
 from storage.assignments import assignment_of_action, link_action
-from storage.models import Action, ActionStatus, AgendaItem, AuditEvent, Meeting, MeetingStatus
+from storage.models import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AuditEvent,
+    Meeting,
+    MeetingStatus,
+    Person,
+)
 
 MAX_ACTION_TEXT = 2000
 # A page fits Slack's 50 blocks (a line and its buttons are two) and a Teams card.
@@ -45,8 +54,24 @@ NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"
 HISTORY_WORDS = frozenset({"historik", "history", "historiska", "importerade", "imported"})
 
 
-def _one(ctx: Ctx, action: Action, headline: str, *, vis: Visibility = Visibility.CALLER) -> Reply:
-    lines = fmt.action_lines(ctx.session, [action], ctx.lang, ctx.today, with_notes=True)
+def _one(
+    ctx: Ctx,
+    action: Action,
+    headline: str,
+    *,
+    vis: Visibility = Visibility.CALLER,
+    owners: list[Person] | None = None,
+) -> Reply:
+    known = {action.id: owners} if owners is not None and action.id is not None else None
+    lines = fmt.action_lines(
+        ctx.session,
+        [action],
+        ctx.lang,
+        ctx.today,
+        # A just-logged action without a link has no notes to show.
+        with_notes=known is None,
+        known_owners=known,
+    )
     return Reply(headline, tuple(lines), visibility=vis, lang=ctx.lang)
 
 
@@ -89,6 +114,8 @@ def add(ctx: Ctx, text: str) -> Reply:
     """
     form = ctx.request.form
     assignment = None
+    # The channel's series, read once for both the due date and the running meeting.
+    channel_series_ids = series_ids(ctx)
     if isinstance(form, ActionForm):
         body = " ".join(form.text.split())
         due = form.due
@@ -104,7 +131,7 @@ def add(ctx: Ctx, text: str) -> Reply:
             body, due = extract_due(
                 rest,
                 today=ctx.today,
-                next_meeting=next_meeting_date(ctx),
+                next_meeting=next_meeting_date(ctx, channel_series_ids),
                 series_meeting=series_meeting_lookup(ctx),
             )
         except DateError as err:
@@ -119,7 +146,7 @@ def add(ctx: Ctx, text: str) -> Reply:
     if not owners and ctx.request.private:
         # Nobody else is in a private chat with the bot: "my" action, with my reminders.
         owners = [ctx.caller]
-    meeting = running_meeting(ctx)
+    meeting = running_meeting(ctx, channel_series_ids)
     meeting_id = meeting.id if meeting else None
     item_id = meeting.current_item_id if meeting else None
     if isinstance(form, ActionForm) and form.item_id is not None:
@@ -142,6 +169,7 @@ def add(ctx: Ctx, text: str) -> Reply:
         link_action(
             ctx.session, assignment=assignment, action=action, actor_id=ctx.caller_id, at=ctx.now
         )
+    linked = isinstance(form, ActionForm) and bool(form.link)
     if isinstance(form, ActionForm) and form.link:
         repo.add_note(
             ctx.session,
@@ -156,7 +184,9 @@ def add(ctx: Ctx, text: str) -> Reply:
     headline = t(ctx.lang, "action_added", number=action.number)
     if assignment is not None:
         headline += " " + t(ctx.lang, "upd_action_in", number=assignment.number)
-    return _one(ctx, action, headline, vis=vis)
+    # The owners as stored: in the order named, each once.
+    named = list({p.id: p for p in owners if p.id is not None}.values())
+    return _one(ctx, action, headline, vis=vis, owners=None if linked else named)
 
 
 def _page(text: str) -> tuple[str, int]:

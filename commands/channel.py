@@ -37,19 +37,23 @@ def series_ids(ctx: Ctx) -> list[int]:
     return [s.id for s in channel_series(ctx) if s.id is not None]
 
 
-def running_meeting(ctx: Ctx) -> Meeting | None:
-    """The meeting running in this channel now, if any."""
-    return meeting_repo.running_meeting(ctx.session, series_ids=series_ids(ctx))
+def running_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
+    """The meeting running in this channel now, if any (``ids``: its series, if known)."""
+    return meeting_repo.running_meeting(
+        ctx.session, series_ids=series_ids(ctx) if ids is None else ids
+    )
 
 
-def next_meeting(ctx: Ctx) -> Meeting | None:
-    """The next planned meeting of this channel."""
-    return meeting_repo.next_meeting(ctx.session, series_ids=series_ids(ctx), after=ctx.now)
+def next_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
+    """The next planned meeting of this channel (``ids``: its series, if known)."""
+    return meeting_repo.next_meeting(
+        ctx.session, series_ids=series_ids(ctx) if ids is None else ids, after=ctx.now
+    )
 
 
-def next_meeting_date(ctx: Ctx) -> date | None:
+def next_meeting_date(ctx: Ctx, ids: list[int] | None = None) -> date | None:
     """The date of the channel's next meeting, for "till nästa möte"."""
-    meeting = next_meeting(ctx)
+    meeting = next_meeting(ctx, ids)
     if meeting is None:
         return None
     series = ctx.session.get(MeetingSeries, meeting.series_id) if meeting.series_id else None

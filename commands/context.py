@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,6 +46,8 @@ class Ctx:
     # The command ended with the confirmation marker (commands/confirm.py).
     confirmed: bool = False
     config: Config = Config()
+    # The chat users this request ensured, by platform id (a mention is not looked up twice).
+    known_people: dict[str, Person] = field(default_factory=dict)
 
     @property
     def ws_id(self) -> int:
@@ -92,20 +94,26 @@ def build_ctx(session: Session, request: Request, config: Config | None = None) 
         session, platform=request.platform, external_id=request.workspace, at=request.now
     )
     assert ws.id is not None
+    known: dict[str, Person] = {}
     if request.user.platform_id:
         caller = ensure_user(session, request, ws.id, request.user)
+        known[request.user.platform_id] = caller
     else:
         caller = people.get_or_create_by_name(
             session, workspace_id=ws.id, name=request.user.name, at=request.now
         )
     for user_id, ref in request.mentions.items():
         if ref.platform_id and ref.platform_id != request.user.platform_id:
-            ensure_user(session, request, ws.id, ref)
+            known[ref.platform_id] = ensure_user(session, request, ws.id, ref)
         elif not ref.platform_id and user_id:
-            ensure_user(session, request, ws.id, UserRef(platform_id=user_id, name=ref.name))
+            known[user_id] = ensure_user(
+                session, request, ws.id, UserRef(platform_id=user_id, name=ref.name)
+            )
     lang = request.lang or lang_of(caller.locale, ws.language)
     tz = zone(caller.timezone or ws.timezone)
-    return Ctx(session, request, ws, caller, lang, tz, config=config or Config())
+    return Ctx(
+        session, request, ws, caller, lang, tz, config=config or Config(), known_people=known
+    )
 
 
 def ensure_user(session: Session, request: Request, workspace_id: int, ref: UserRef) -> Person:

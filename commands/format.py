@@ -93,10 +93,18 @@ def action_lines(
     *,
     with_buttons: bool = True,
     with_notes: bool = False,
+    known_owners: dict[int, list[Person]] | None = None,
 ) -> list[Line]:
-    """Render many actions with one query for owners (and one for notes)."""
+    """Render many actions with one query for owners (and one for notes).
+
+    ``known_owners`` spares the owners' query when the caller has them at hand (an
+    action just logged, with no notes yet either).
+    """
     ids = [a.id for a in actions if a.id is not None]
-    owners = action_repo.owners_of(session, action_ids=ids)
+    if known_owners is not None:
+        owners = known_owners
+    else:
+        owners = action_repo.owners_of(session, action_ids=ids)
     notes = action_repo.notes_of(session, action_ids=ids) if with_notes else {}
     lines = []
     for action in actions:

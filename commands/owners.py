@@ -70,7 +70,7 @@ def resolve(ctx: Ctx, token: OwnerToken) -> Person:
         CommandError: unknown or ambiguous name.
     """
     if token.kind == "platform":
-        found = people.by_platform_id(
+        found = ctx.known_people.get(token.value) or people.by_platform_id(
             ctx.session, workspace_id=ctx.ws_id, platform_user_id=token.value
         )
         if found is not None:

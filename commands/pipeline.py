@@ -390,11 +390,15 @@ class _Written:
     actions: set[int] = field(default_factory=set)
     meetings: set[int] = field(default_factory=set)
     decisions: set[int] = field(default_factory=set)
+    # Numbers of the records seen themselves (no query needed for those).
+    numbers: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def collect(self, session: Session, _context: object) -> None:
         changed = [*session.new, *session.deleted]
         changed += [obj for obj in session.dirty if session.is_modified(obj)]
         for obj in changed:
+            if isinstance(obj, Action | Decision) and obj.id is not None and obj.number:
+                self.numbers[(type(obj).__name__, obj.id)] = obj.number
             if isinstance(obj, Action) and obj.id is not None:
                 self.actions.add(obj.id)
                 if obj.meeting_id is not None:
@@ -410,14 +414,8 @@ class _Written:
 
     def resolve(self, session: Session) -> Changes:
         """The collected records with their numbers, read in the same transaction."""
-        action_numbers: list[int] = []
-        if self.actions:
-            stmt = select(Action.number).where(col(Action.id).in_(self.actions))
-            action_numbers = sorted(set(session.exec(stmt)))
-        decision_numbers: list[int] = []
-        if self.decisions:
-            stmt = select(Decision.number).where(col(Decision.id).in_(self.decisions))
-            decision_numbers = sorted(set(session.exec(stmt)))
+        action_numbers = self._numbers(session, Action, self.actions)
+        decision_numbers = self._numbers(session, Decision, self.decisions)
         return Changes(
             action_ids=tuple(sorted(self.actions)),
             action_numbers=tuple(action_numbers),
@@ -425,3 +423,14 @@ class _Written:
             decision_ids=tuple(sorted(self.decisions)),
             decision_numbers=tuple(decision_numbers),
         )
+
+    def _numbers(
+        self, session: Session, model: type[Action | Decision], ids: set[int]
+    ) -> list[int]:
+        kind = model.__name__
+        found = {self.numbers[(kind, i)] for i in ids if (kind, i) in self.numbers}
+        unknown = [i for i in ids if (kind, i) not in self.numbers]
+        if unknown:
+            stmt = select(model.number).where(col(model.id).in_(unknown))
+            found.update(session.exec(stmt))
+        return sorted(found)

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, union
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -87,7 +89,8 @@ def create_action(
     session.add(action)
     session.flush()
     assert action.id is not None
-    _set_owners(session, action_id=action.id, person_ids=owner_ids)
+    # A new action has no owners to replace, and its snapshot's owners are these.
+    named = _set_owners(session, action_id=action.id, person_ids=owner_ids, new=True)
     audit.record(
         session,
         workspace_id=workspace_id,
@@ -96,22 +99,27 @@ def create_action(
         entity_id=action.id,
         op="create",
         at=at,
-        after=_snap(session, action),
+        after=audit.snapshot(action, owner_ids=named),
     )
     return action
 
 
-def _set_owners(session: Session, /, *, action_id: int, person_ids: Iterable[int]) -> None:
-    for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
-        session.delete(link)
-    session.flush()
-    seen: set[int] = set()
+def _set_owners(
+    session: Session, /, *, action_id: int, person_ids: Iterable[int], new: bool = False
+) -> list[int]:
+    """Replace an action's owners (``new``: it has none yet); return them in order."""
+    if not new:
+        for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
+            session.delete(link)
+        session.flush()
+    seen: list[int] = []
     for position, pid in enumerate(person_ids):
         if pid in seen:
             continue
-        seen.add(pid)
+        seen.append(pid)
         session.add(ActionOwner(action_id=action_id, person_id=pid, position=position))
     session.flush()
+    return seen
 
 
 def get_action(session: Session, /, *, workspace_id: int, number: int) -> Action | None:
@@ -227,6 +235,30 @@ def add_note(
     return note
 
 
+def _in_workspace(workspace_id: int, *, narrowed: bool) -> Any:
+    """The workspace condition; written ``+action.workspace_id`` when another filter narrows.
+
+    A person's or a meeting's actions are a handful; the workspace's open actions are the
+    whole register. The unary plus (valid on SQLite and PostgreSQL) keeps the planner
+    from walking the register's index and checking each row against the narrow filter:
+    it goes through the owner (or meeting, or creator) index and fetches by primary key.
+    """
+    column: ColumnElement[int] = Action.__table__.c.workspace_id  # type: ignore[attr-defined]
+    if narrowed:
+        return UnaryExpression(column, operator=_PLUS, type_=column.type) == workspace_id
+    return column == workspace_id
+
+
+_PLUS: custom_op[Any] = custom_op("+")
+
+
+def _status_is(statuses: tuple[str, ...]) -> Any:
+    # One status is an equality, so the index's order (due date, number) still applies.
+    if len(statuses) == 1:
+        return col(Action.status) == statuses[0]
+    return col(Action.status).in_(statuses)
+
+
 def _filtered(
     *,
     workspace_id: int,
@@ -237,16 +269,17 @@ def _filtered(
     meeting_id: int | None,
     history: bool | None,
 ) -> Any:
+    narrowed = owner_id is not None or involving_id is not None or meeting_id is not None
     stmt = select(Action).where(
-        Action.workspace_id == workspace_id, col(Action.status).in_(statuses)
+        _in_workspace(workspace_id, narrowed=narrowed), _status_is(statuses)
     )
     if owner_id is not None:
-        stmt = stmt.join(ActionOwner, col(ActionOwner.action_id) == col(Action.id)).where(
-            ActionOwner.person_id == owner_id
-        )
+        owned = select(ActionOwner.action_id).where(ActionOwner.person_id == owner_id)
+        stmt = stmt.where(col(Action.id).in_(owned))
     if involving_id is not None:
         owned = select(ActionOwner.action_id).where(ActionOwner.person_id == involving_id)
-        stmt = stmt.where(or_(col(Action.created_by_id) == involving_id, col(Action.id).in_(owned)))
+        logged = select(Action.id).where(col(Action.created_by_id) == involving_id)
+        stmt = stmt.where(col(Action.id).in_(union(owned, logged)))
     if due_before is not None:
         stmt = stmt.where(col(Action.due_date) < due_before)
     if meeting_id is not None:
@@ -272,6 +305,10 @@ def list_actions(
 ) -> list[Action]:
     """Return actions ordered by due date (none last), then number.
 
+    A person's or a meeting's actions are read and sorted whole (they are few); a
+    workspace-wide list reads its page straight off the index in order, dated actions
+    first and then those without a date, so its cost does not grow with the register.
+
     Args:
         session: the session.
         workspace_id: the workspace.
@@ -288,21 +325,44 @@ def list_actions(
     Returns:
         The actions.
     """
-    stmt = _filtered(
-        workspace_id=workspace_id,
-        statuses=statuses,
-        owner_id=owner_id,
-        involving_id=involving_id,
-        due_before=due_before,
-        meeting_id=meeting_id,
-        history=history,
-    )
-    stmt = (
-        stmt.order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.number))
+    which: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "statuses": statuses,
+        "owner_id": owner_id,
+        "involving_id": involving_id,
+        "due_before": due_before,
+        "meeting_id": meeting_id,
+        "history": history,
+    }
+    stmt = _filtered(**which)
+    narrowed = owner_id is not None or involving_id is not None or meeting_id is not None
+    if narrowed or len(statuses) != 1 or history is None:
+        stmt = (
+            stmt.order_by(col(Action.due_date).is_(None), col(Action.due_date), col(Action.number))
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(session.exec(stmt))
+    dated_stmt = (
+        stmt.where(col(Action.due_date).is_not(None))
+        .order_by(col(Action.due_date), col(Action.number))
         .offset(offset)
         .limit(limit)
     )
-    return list(session.exec(stmt))
+    dated = list(session.exec(dated_stmt))
+    if len(dated) == limit or due_before is not None:
+        return dated
+    # The page runs past the dated ones: skip what of the offset they did not use.
+    skip = 0
+    if not dated and offset:
+        skip = offset - capped_count(session, stmt.where(col(Action.due_date).is_not(None)), offset)
+    undated_stmt = (
+        stmt.where(col(Action.due_date).is_(None))
+        .order_by(col(Action.number))
+        .offset(skip)
+        .limit(limit - len(dated))
+    )
+    return dated + list(session.exec(undated_stmt))
 
 
 def count_actions(
@@ -326,22 +386,26 @@ def count_actions(
     Returns:
         The number of matching actions, or ``cap`` when there are at least that many.
     """
-    inner = (
-        _filtered(
-            workspace_id=workspace_id,
-            statuses=statuses,
-            owner_id=owner_id,
-            involving_id=involving_id,
-            due_before=due_before,
-            meeting_id=meeting_id,
-            history=history,
-        )
-        .with_only_columns(col(Action.id))
-        .limit(cap)
-        .subquery()
+    stmt = _filtered(
+        workspace_id=workspace_id,
+        statuses=statuses,
+        owner_id=owner_id,
+        involving_id=involving_id,
+        due_before=due_before,
+        meeting_id=meeting_id,
+        history=history,
     )
-    total = session.exec(select(func.count()).select_from(inner)).one()
-    return int(total)
+    return capped_count(session, stmt, cap)
+
+
+def capped_count(session: Session, stmt: Any, cap: int) -> int:
+    """Count a query's rows, reading no more than ``cap`` of them.
+
+    Returns:
+        The count, or ``cap`` when there are at least that many.
+    """
+    inner = stmt.with_only_columns(col(Action.id)).limit(cap).subquery()
+    return int(session.exec(select(func.count()).select_from(inner)).one())
 
 
 def owners_of(session: Session, /, *, action_ids: list[int]) -> dict[int, list[Person]]:

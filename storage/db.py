@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,12 +54,66 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        _serialise_writers(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_timeout", 5)
     return create_engine(url, **kwargs)
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_BUSY_RE = re.compile(r"busy_timeout\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def _serialise_writers(engine: Engine) -> None:
+    """Let one thread of this process write to the SQLite file at a time, the others wait.
+
+    SQLite admits one writer; a second one polls its busy handler (sleeping and retrying)
+    and loses the time in between. A lock taken at a transaction's first write and given
+    back at its end queues the process's writers instead. Readers never take it (WAL lets
+    them read during a write). A writer that waits longer than the busy timeout goes on
+    without the lock and meets SQLite's own wait, as before.
+    """
+    lock = threading.Lock()
+    holders: set[int] = set()
+    # A connection's own busy timeout (a caller may shorten it: the inbox's quick write).
+    waits: dict[int, float] = {}
+
+    def take(conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        raw = id(conn.connection.dbapi_connection)
+        head = statement.lstrip()[:24].upper()
+        if head.startswith("PRAGMA BUSY_TIMEOUT"):
+            found = _BUSY_RE.search(statement)
+            if found:
+                waits[raw] = int(found.group(1)) / 1000
+            return
+        if raw in holders or not head.startswith(_WRITES):
+            return
+        if lock.acquire(timeout=waits.get(raw, SQLITE_BUSY_TIMEOUT_MS / 1000)):
+            holders.add(raw)
+
+    def give_back(dbapi_connection: Any) -> None:
+        raw = id(dbapi_connection)
+        if raw in holders:
+            holders.discard(raw)
+            lock.release()
+
+    def returned(dbapi_connection: Any, *_args: Any) -> None:
+        # After the commit (or the rollback) has finished: a session's transaction ends
+        # by handing its connection back to the pool.
+        if dbapi_connection is not None:
+            give_back(dbapi_connection)
+
+    def begun(conn: Any) -> None:
+        # A connection kept open across transactions: its earlier one has ended.
+        give_back(conn.connection.dbapi_connection)
+
+    event.listen(engine, "before_cursor_execute", take)
+    event.listen(engine, "begin", begun)
+    event.listen(engine.pool, "reset", returned)
+    event.listen(engine.pool, "checkin", returned)
 
 
 @contextmanager

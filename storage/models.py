@@ -166,6 +166,8 @@ class Meeting(MeetingBase, table=True):
     __table_args__ = (
         Index("ix_meeting_series_start", "series_id", "starts_at"),
         Index("ix_meeting_workspace_start", "workspace_id", "starts_at"),
+        # The scheduler's sweeps: planned or running meetings by start, across workspaces.
+        Index("ix_meeting_status_start", "status", "starts_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -237,8 +239,12 @@ class Action(ActionBase, table=True):
         UniqueConstraint("workspace_id", "source_ref"),
         # history sits before due_date so the morning fan-out (open, not history, due before
         # a day) and `/action lista historik` are both one range scan of this index.
-        Index("ix_action_open_due", "workspace_id", "status", "history", "due_date"),
+        # number ends it so a whole list (due date, then number) is read in index order
+        # and stops at its page instead of sorting every open action.
+        Index("ix_action_open_due", "workspace_id", "status", "history", "due_date", "number"),
         Index("ix_action_meeting", "meeting_id", "item_id"),
+        # "/action lista": what the caller logged, besides what they own.
+        Index("ix_action_created_by", "created_by_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -296,6 +302,7 @@ class Decision(DecisionBase, table=True):
         UniqueConstraint("workspace_id", "number"),
         UniqueConstraint("workspace_id", "source_ref"),
         Index("ix_decision_meeting", "meeting_id", "item_id"),
+        Index("ix_decision_supersedes", "supersedes_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -344,6 +351,9 @@ class Delivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("kind", "recipient", "occasion"),
         Index("ix_delivery_status", "status", "claimed_at"),
+        # A tick reads what was settled for its occasions; a reinstall retries a workspace's.
+        Index("ix_delivery_occasion", "occasion"),
+        Index("ix_delivery_workspace_status", "workspace_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from bot.slack import inbox
-from bot.slack.clients import web_client
+from bot.slack.clients import ClientCache, web_client
 from bot.slack.guard import single_team_guard
 from bot.slack.lifecycle import register_lifecycle
 from bot.slack.listeners import register
@@ -126,14 +126,18 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
             engine=engine,
             settings=settings,
             held=held,
-            answer=functools.partial(answer_row, app, service),
+            answer=functools.partial(
+                answer_row, app, service, ClientCache(settings, session=service.session)
+            ),
             every=settings.motesbot_inbox_sweep_seconds,
             retention=timedelta(days=settings.motesbot_inbox_retention_days),
         )
     return app, service
 
 
-async def answer_row(app: AsyncApp, service: SlackService, item: InboxItem, text: str) -> bool:
+async def answer_row(
+    app: AsyncApp, service: SlackService, clients: ClientCache, item: InboxItem, text: str
+) -> bool:
     """Send a text answer for an inbox row: its response_url while Slack takes it, else
     the Web API (the channel it came from, else a DM to the person)."""
     to = item.reply_to or {}
@@ -145,7 +149,7 @@ async def answer_row(app: AsyncApp, service: SlackService, item: InboxItem, text
         and await service.delivery.respond(str(url), text, None)
     ):
         return True
-    client = await _client_for(app, item.workspace)
+    client = await _client_for(app, clients, item.workspace)
     if client is None:
         return False
     user = to.get("user")
@@ -166,11 +170,11 @@ async def answer_row(app: AsyncApp, service: SlackService, item: InboxItem, text
     return True
 
 
-async def _client_for(app: AsyncApp, team_id: str) -> AsyncWebClient | None:
+async def _client_for(app: AsyncApp, clients: ClientCache, team_id: str) -> AsyncWebClient | None:
     store = app.installation_store
     if store is None:
         return app.client
     installation = await store.async_find_installation(enterprise_id=None, team_id=team_id)
     if installation is None or not installation.bot_token:
         return None
-    return AsyncWebClient(token=installation.bot_token, base_url=app.client.base_url)
+    return clients.get(installation.bot_token)

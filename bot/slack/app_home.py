@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
@@ -21,11 +22,17 @@ from commands.result import Changes
 
 log = logging.getLogger("motesbot.slack")
 
-MAX_HOME_REFRESH = 20
+# One refresh pass (all the changes of a workspace gathered over a few seconds) republishes
+# at most this many homes.
+MAX_HOME_REFRESH = 200
 # A burst of changes (a meeting logging ten actions) republishes each home once, this much later.
 HOME_DELAY_SECONDS = 2.0
 # Republishing App Homes is background housekeeping; one at a time, never ahead of answers.
 PARALLEL_HOMES = 1
+# Republishing waits for the commands in flight to answer, but never longer than this.
+QUIET_SECONDS = 10.0
+# A user's channels (which meetings their home lists) are asked of Slack this seldom.
+CHANNELS_SECONDS = 300.0
 
 
 class AppHome:
@@ -38,6 +45,9 @@ class AppHome:
         self.work = work
         self.delay = HOME_DELAY_SECONDS
         self._due: dict[tuple[str, str], Turn] = {}
+        # Per workspace: a turn to publish with and the action numbers changed since.
+        self._pending: dict[str, tuple[Turn, set[int]]] = {}
+        self._channels: dict[tuple[str, str], tuple[list[str], float]] = {}
         self._gate = asyncio.Semaphore(PARALLEL_HOMES)
 
     async def publish(self, turn: Turn) -> None:
@@ -57,47 +67,75 @@ class AppHome:
             log.exception("could not publish the home of %s", turn.user_id)
 
     async def _channels_of(self, turn: Turn) -> list[str] | None:
+        key = (turn.team_id, turn.user_id)
+        known = self._channels.get(key)
+        if known is not None and time.monotonic() - known[1] < CHANNELS_SECONDS:
+            return known[0]
         try:
             response = await turn.client.users_conversations(
                 user=turn.user_id, types="public_channel,private_channel", limit=200
             )
         except SlackApiError:
             return None  # without channels:read we list every series instead
-        return [str(c.get("id")) for c in response.get("channels") or []]
+        channels = [str(c.get("id")) for c in response.get("channels") or []]
+        self._channels[key] = (channels, time.monotonic())
+        return channels
 
     def changed(self, turn: Turn, changes: Changes) -> None:
-        """Republish, in the background, the homes of everyone the changed actions concern."""
-        if changes.action_numbers:
-            self.work.spawn(self._refresh(turn, list(changes.action_numbers)))
+        """Republish, later and in the background, the homes the changed actions concern.
 
-    async def _refresh(self, turn: Turn, numbers: list[int]) -> None:
+        Changes are gathered per workspace; one pass after :attr:`delay`, once the
+        commands in flight have answered, finds whose homes they touch and publishes
+        each of those once, however many of their actions changed meanwhile.
+        """
+        if not changes.action_numbers:
+            return
+        pending = self._pending.get(turn.team_id)
+        if pending is not None:
+            pending[1].update(changes.action_numbers)
+            return
+        self._pending[turn.team_id] = (turn, set(changes.action_numbers))
+        self.work.spawn(self._refresh(turn.team_id))
+
+    async def _refresh(self, team_id: str) -> None:
+        await self._settle()
+        turn, numbers = self._pending.pop(team_id)
         try:
             users = await asyncio.to_thread(
                 home.stakeholders,
                 engine=self.engine,
                 platform=PLATFORM,
-                workspace=turn.team_id,
-                numbers=numbers,
+                workspace=team_id,
+                numbers=sorted(numbers),
             )
         except Exception:
             log.warning("could not find whose homes to refresh", exc_info=True)
             return
         for user_id in users[:MAX_HOME_REFRESH]:
             if user_id.startswith(("U", "W")):
-                self.schedule(replace(turn, user_id=user_id, user_name="", key=None))
+                self.schedule(replace(turn, user_id=user_id, user_name="", key=None), wait=False)
 
-    def schedule(self, turn: Turn) -> None:
+    async def _settle(self) -> None:
+        # Gather more changes, then let the answers in flight go first (not forever:
+        # under steady load the homes still follow within QUIET_SECONDS).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.work.hurry.wait(), self.delay)
+        if not self.work.hurry.is_set():
+            await self.work.quiet(QUIET_SECONDS)
+
+    def schedule(self, turn: Turn, *, wait: bool = True) -> None:
         """Republish a user's home soon; repeated requests meanwhile make one publish."""
         key = (turn.team_id, turn.user_id)
         if key in self._due:
             return
         self._due[key] = turn
-        self.work.spawn(self._publish_due(key))
+        self.work.spawn(self._publish_due(key, wait=wait))
 
-    async def _publish_due(self, key: tuple[str, str]) -> None:
-        # Wait for more changes to gather, unless we are shutting down.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.work.hurry.wait(), self.delay)
-        turn = self._due.pop(key)
+    async def _publish_due(self, key: tuple[str, str], *, wait: bool) -> None:
+        if wait:
+            await self._settle()
         async with self._gate:
+            if not self.work.hurry.is_set():
+                await self.work.quiet(QUIET_SECONDS)
+            turn = self._due.pop(key)
             await self.publish(turn)

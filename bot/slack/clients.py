@@ -53,6 +53,33 @@ def web_client(
     )
 
 
+class ClientCache:
+    """One AsyncWebClient per bot token, reused for every call of that team.
+
+    A client is cheap, but one without a shared session opens a new HTTP connection
+    pool for each call; keyed by the token, a reinstall (a new token) gets a new client.
+    """
+
+    def __init__(self, settings: Settings, *, session: ClientSession | None = None) -> None:
+        """Build clients for the configured API URL, on the shared session if given."""
+        self._settings = settings
+        self._session = session
+        self._clients: dict[str, AsyncWebClient] = {}
+
+    def get(self, token: str) -> AsyncWebClient:
+        """The client for a bot token."""
+        client = self._clients.get(token)
+        if client is None:
+            if len(self._clients) >= MAX_CACHED_CLIENTS:
+                self._clients.clear()  # tokens of teams long gone; rebuilt on demand
+            client = web_client(self._settings, token, session=self._session)
+            self._clients[token] = client
+        return client
+
+
+MAX_CACHED_CLIENTS = 1000
+
+
 # A user is waiting on a response_url answer: it gets a short timeout and no retries on a
 # dead connection, because the caller then answers through the Web API (fully retried).
 WEBHOOK_TIMEOUT_SECONDS = 5

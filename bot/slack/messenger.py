@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.slack import blocks as render
 from bot.slack.app import Mode, mode_of
-from bot.slack.clients import web_client
+from bot.slack.clients import ClientCache, web_client
 from bot.slack.errors import error_code, is_permanent
 from bot.slack.oauth import installation_store
 from commands.reply import Reply
@@ -131,11 +131,12 @@ def slack_messenger_from_settings(settings: Settings, engine: Engine) -> SlackMe
 
         return SlackMessenger(bot_client)
     store = installation_store(settings, engine)
+    clients = ClientCache(settings)
 
     async def installed_client(team_id: str) -> AsyncWebClient | None:
         bot = await asyncio.to_thread(store.find_bot, enterprise_id=None, team_id=team_id)
         if bot is None or not bot.bot_token:
             return None
-        return web_client(settings, bot.bot_token)
+        return clients.get(bot.bot_token)
 
     return SlackMessenger(installed_client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -24,6 +25,9 @@ class Work:
         self.hurry = asyncio.Event()
         self._background: set[asyncio.Future[None]] = set()
         self._working: set[asyncio.Task[Any]] = set()
+        # Set while no acknowledged request is being worked on.
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         """Run work after the current answer, keeping a reference until it ends."""
@@ -39,13 +43,24 @@ class Work:
             task = asyncio.current_task()
             if task is not None:
                 self._working.add(task)
+                self._idle.clear()
             try:
                 await listener(*args, **kwargs)
             finally:
                 if task is not None:
                     self._working.discard(task)
+                    if not self._working:
+                        self._idle.set()
 
         return run
+
+    async def quiet(self, timeout: float) -> None:
+        """Wait until no acknowledged request is in flight, or ``timeout`` seconds passed.
+
+        Housekeeping (App Home republishing) calls this so it never delays an answer.
+        """
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
 
     async def drain(self) -> None:
         """Wait until acknowledged work has answered and background work ended.
