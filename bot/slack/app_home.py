@@ -1,4 +1,5 @@
-"""The App Home ("Mina åtgärder"): published on open, republished after changes, debounced."""
+"""The App Home ("Mina åtgärder"): published on open; republished after changes, debounced,
+for the people who opened it recently."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ PARALLEL_HOMES = 1
 QUIET_SECONDS = 10.0
 # A user's channels (which meetings their home lists) are asked of Slack this seldom.
 CHANNELS_SECONDS = 300.0
+# A change republishes the home of someone who opened it this recently. Slack announces every
+# opening (app_home_opened), which publishes a fresh home anyway; republishing homes nobody
+# looks at only spends CPU and Slack's views.publish rate limit.
+WATCH_SECONDS = 8 * 3600.0
 
 
 class AppHome:
@@ -48,7 +53,24 @@ class AppHome:
         # Per workspace: a turn to publish with and the action numbers changed since.
         self._pending: dict[str, tuple[Turn, set[int]]] = {}
         self._channels: dict[tuple[str, str], tuple[list[str], float]] = {}
+        # Who opened their home, and when (monotonic): the homes a change republishes.
+        self._watching: dict[tuple[str, str], float] = {}
         self._gate = asyncio.Semaphore(PARALLEL_HOMES)
+
+    async def opened(self, turn: Turn) -> None:
+        """The user opened their home: publish it fresh, and keep it fresh for a while."""
+        self._watching[(turn.team_id, turn.user_id)] = time.monotonic()
+        await self.publish(turn)
+
+    def watching(self, team_id: str, user_id: str) -> bool:
+        """Whether the user opened their home recently enough to get it republished."""
+        since = self._watching.get((team_id, user_id))
+        if since is None:
+            return False
+        if time.monotonic() - since > WATCH_SECONDS:
+            del self._watching[(team_id, user_id)]
+            return False
+        return True
 
     async def publish(self, turn: Turn) -> None:
         """Publish the user's App Home; best effort, never raises."""
@@ -88,7 +110,9 @@ class AppHome:
         commands in flight have answered, finds whose homes they touch and publishes
         each of those once, however many of their actions changed meanwhile.
         """
-        if not changes.action_numbers:
+        if not changes.action_numbers or not any(
+            team == turn.team_id for team, _ in self._watching
+        ):
             return
         pending = self._pending.get(turn.team_id)
         if pending is not None:
@@ -111,7 +135,8 @@ class AppHome:
         except Exception:
             log.warning("could not find whose homes to refresh", exc_info=True)
             return
-        for user_id in users[:MAX_HOME_REFRESH]:
+        watched = [u for u in users if self.watching(team_id, u)]
+        for user_id in watched[:MAX_HOME_REFRESH]:
             if user_id.startswith(("U", "W")):
                 self.schedule(replace(turn, user_id=user_id, user_name="", key=None), wait=False)
 

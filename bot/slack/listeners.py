@@ -172,7 +172,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
         if event.get("tab", "home") != "home":
             return
         turn = Turn(team_id=_team(body), user_id=str(event.get("user") or ""), client=client)
-        await service.publish_home(turn)
+        await service.home.opened(turn)
 
     app.event("app_home_opened")(track(on_home_opened))
 

@@ -69,8 +69,12 @@ class Work:
         """
         me = asyncio.current_task()
         self.hurry.set()
-        while True:
-            pending = [t for t in (*self._working, *self._background) if t is not me]
-            if not pending:
-                return
-            await asyncio.gather(*pending, return_exceptions=True)
+        try:
+            while True:
+                pending = [t for t in (*self._working, *self._background) if t is not me]
+                if not pending:
+                    return
+                await asyncio.gather(*pending, return_exceptions=True)
+        finally:
+            # Only this drain hurries: work arriving afterwards waits as usual again.
+            self.hurry.clear()

@@ -69,6 +69,10 @@ def _with_base(slack: SlackHarness, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_done_button_closes_the_action_and_updates_the_message(slack: SlackHarness) -> None:
+    await slack.event(  # the owner has their App Home open
+        {"type": "app_home_opened", "user": "U0SEK", "tab": "home", "event_ts": "1.2"},
+        event_id="Ev0HOMESEK",
+    )
     message = await _listed(slack)
     answer = await slack.interact(_with_base(slack, _click(message, "run_command:action done #1")))
 
@@ -85,7 +89,7 @@ async def test_done_button_closes_the_action_and_updates_the_message(slack: Slac
         e["action_id"] for b in update["blocks"] if b["type"] == "actions" for e in b["elements"]
     }
     assert "run_command:action reopen #1" in ids and "run_command:action done #2" in ids
-    # The owner's App Home is republished after the change.
+    # The owner's App Home, which they look at, is republished after the change.
     homes = await slack.stub.wait_for("views.publish")
     assert homes[-1].args["user_id"] == "U0SEK"
 
