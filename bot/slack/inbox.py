@@ -76,11 +76,11 @@ class Held:
     """The rows this process has recorded or resumed and not yet answered.
 
     Their claims are renewed while they wait, so a sweep elsewhere takes only what a
-    dead process left. Rows answered close together are marked in one transaction:
+    dead process left. Rows answered within 0.1 s of each other are marked in one transaction:
     during a burst that is one write instead of one per command.
     """
 
-    def __init__(self, node: str, engine: Engine, *, gather: float = 0.02) -> None:
+    def __init__(self, node: str, engine: Engine, *, gather: float = 0.1) -> None:
         """Hold rows for ``node`` (this process's name in claims) in ``engine``.
 
         Args:
