@@ -157,15 +157,8 @@ async def deliver(
         # Claim inside the gate: a process killed mid-fan-out leaves at most ``gate``
         # claims to wait out their lease, not every message it had queued.
         async with gate or contextlib.nullcontext():
-            claim = await offload(
-                executor,
-                delivery.claim,
-                engine,
-                outgoing.key,
-                workspace_id=outgoing.workspace.id,
-                node=node,
-                now=now,
-                lease=lease,
+            claim = await _claim(
+                engine, outgoing, now=now, node=node, lease=lease, executor=executor
             )
             if claim is None:
                 return None
@@ -211,7 +204,7 @@ async def _record_failure(
     return Report(outgoing, status, str(err))
 
 
-async def _fail_uninstalled(
+async def _claim(
     engine: Engine,
     outgoing: Outgoing,
     *,
@@ -219,8 +212,8 @@ async def _fail_uninstalled(
     node: str,
     lease: timedelta,
     executor: Executor | None,
-) -> Report | None:
-    claim = await offload(
+) -> delivery.Claim | None:
+    return await offload(
         executor,
         delivery.claim,
         engine,
@@ -230,6 +223,18 @@ async def _fail_uninstalled(
         now=now,
         lease=lease,
     )
+
+
+async def _fail_uninstalled(
+    engine: Engine,
+    outgoing: Outgoing,
+    *,
+    now: datetime,
+    node: str,
+    lease: timedelta,
+    executor: Executor | None,
+) -> Report | None:
+    claim = await _claim(engine, outgoing, now=now, node=node, lease=lease, executor=executor)
     if claim is None:
         return None
     error = UNINSTALLED_ERROR.format(platform=outgoing.workspace.platform)

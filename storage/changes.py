@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
@@ -122,6 +122,24 @@ class Change:
         return cls(people, actions, timing=timing)
 
 
+# A person's columns that decide when their reminders and status requests come.
+_TIMING_COLUMNS = ("reminder_time", "timezone", "reminders_enabled", "away_until", "workspace_id")
+
+
+def _untimed_person_edit(obj: Any, name: str | None) -> bool:
+    """An existing person whose edit (a name, a locale) moves none of their wake-ups.
+
+    The chat platforms refresh people's names and locales all the time; re-reading every
+    person's reminder time after each of those would cost as much as the old minute loop.
+    """
+    if name != "person":
+        return False
+    state = inspect(obj)
+    if not state.persistent or state.deleted:
+        return False
+    return not any(state.attrs[c].history.has_changes() for c in _TIMING_COLUMNS)
+
+
 class _Who:
     """The people and actions a transaction wrote so far (kept in ``session.info``)."""
 
@@ -135,7 +153,7 @@ class _Who:
     def note(self, objects: Iterable[Any]) -> None:
         for obj in objects:
             name = _table_of(obj)
-            if name not in _UNTIMED_TABLES:
+            if name not in _UNTIMED_TABLES and not _untimed_person_edit(obj, name):
                 self.timing = True
             if name in _BROAD_TABLES:
                 self.broad = True

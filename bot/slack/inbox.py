@@ -33,6 +33,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.engine import Engine
 
+from bot.inbox_sweeps import sweep_until_stopped
 from bot.settings import Settings
 from commands import registry
 from commands.i18n import t
@@ -344,18 +345,9 @@ class Resumer:
                 log.warning("could not renew inbox claims", exc_info=True)
 
     async def _loop(self) -> None:
-        # Once right away (a restart), once when the dead process's leases ran out,
-        # then at the steady pace.
-        waits = [0.0, self.lease.total_seconds() + 1]
-        while not self._stopping.is_set():
-            wait = waits.pop(0) if waits else self.every
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), wait)
-                return
-            try:
-                await self.sweep()
-            except Exception:
-                log.warning("inbox sweep failed", exc_info=True)
+        await sweep_until_stopped(
+            self._stopping, self.sweep, lease=self.lease, every=self.every, what="Slack inbox"
+        )
 
     async def sweep(self) -> int:
         """Process stale rows and send lost answers once; return how many rows were taken."""

@@ -22,6 +22,7 @@ from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.core.app.proactive import Conversation
 from sqlalchemy.engine import Engine
 
+from bot.inbox_sweeps import sweep_until_stopped
 from bot.settings import Settings
 from bot.teams.activities import PLATFORM
 from bot.teams.agent import TeamsBot
@@ -85,20 +86,14 @@ class Resumer:
                 await self._task
 
     async def _loop(self) -> None:
-        # Once right away (a restart), once when a dead process's leases ran out,
-        # then at the steady pace.
-        waits = [0.0, self.lease.total_seconds() + 1]
-        while not self._stopping.is_set():
-            wait = waits.pop(0) if waits else self.every
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), wait)
-                return
-            try:
-                await self.sweep()
-            except Exception:
-                log.warning("Teams inbox sweep failed", exc_info=True)
-            finally:
-                self.first_sweep.set()
+        await sweep_until_stopped(
+            self._stopping,
+            self.sweep,
+            lease=self.lease,
+            every=self.every,
+            what="Teams inbox",
+            after_each=self.first_sweep.set,
+        )
 
     async def sweep(self) -> int:
         """Process stale Teams rows and send lost answers once.

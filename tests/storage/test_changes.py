@@ -84,3 +84,24 @@ def test_a_change_names_whose_morning_dm_it_concerns(console_any: Transcript) ->
     assert bulk.broad
     assert changes.Change.from_payload(added.payload()) == added
     assert changes.Change.from_payload("*").broad
+
+
+def test_a_name_or_locale_refresh_moves_no_wake_up_but_a_reminder_time_does(
+    console_any: Transcript,
+) -> None:
+    engine = console_any.engine
+    console_any.send('/action add Ring regionen @"Per Holm" senast 2026-12-10')
+    seen: list[changes.Change] = []
+    unsubscribe = changes.subscribe(engine, seen.append)
+    try:
+        with transaction(engine) as session:
+            per = session.exec(select(Person).where(col(Person.display_name) == "Per Holm")).one()
+            per.locale = "en-GB"  # what a users.info refresh writes
+        with transaction(engine) as session:
+            per = session.exec(select(Person).where(col(Person.display_name) == "Per Holm")).one()
+            per.reminder_time = per.reminder_time.replace(hour=7)
+    finally:
+        unsubscribe()
+    refresh, reminder = seen
+    assert refresh.people and not refresh.timing and not refresh.broad
+    assert reminder.people == refresh.people and reminder.timing

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
 from storage import inbox
 from storage.db import transaction
+from tests.storage.test_inbox import AT
+from tests.storage.test_inbox import _record as record_command
 
-AT = datetime(2026, 12, 10, 8, 40, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
 def _record(engine: Engine, key: str, node: str) -> int:
-    return inbox.record(
-        engine,
-        platform="slack",
-        key=key,
-        workspace="T1",
-        kind="command",
-        payload={"command": "/action", "text": "add Ring Lisa"},
-        reply_to={"response_url": "http://localhost/r/1"},
-        at=AT,
-        node=node,
-        lease=LEASE,
-    ).item_id
+    return record_command(engine, key, node=node, lease=LEASE).item_id
 
 
 def test_renewed_rows_are_not_taken_while_their_process_lives(engine: Engine) -> None:

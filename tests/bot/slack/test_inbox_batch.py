@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.slack.inbox import Held
-from storage import inbox
 from storage.models import InboxItem
-
-AT = datetime(2026, 12, 10, 8, 40, tzinfo=UTC)
-
-
-def _record(engine: Engine, key: str, node: str) -> int:
-    return inbox.record(
-        engine,
-        platform="slack",
-        key=key,
-        workspace="T1",
-        kind="command",
-        payload={"command": "/action", "text": "add Ring Lisa"},
-        reply_to={"response_url": "http://localhost/r/1"},
-        at=AT,
-        node=node,
-        lease=timedelta(seconds=30),
-    ).item_id
+from tests.storage.test_inbox_renew import AT, _record
 
 
 async def test_answers_of_a_burst_are_marked_in_one_write(engine: Engine) -> None:
