@@ -53,22 +53,24 @@ class AppHome:
         # Per workspace: a turn to publish with and the action numbers changed since.
         self._pending: dict[str, tuple[Turn, set[int]]] = {}
         self._channels: dict[tuple[str, str], tuple[list[str], float]] = {}
-        # Who opened their home, and when (monotonic): the homes a change republishes.
-        self._watching: dict[tuple[str, str], float] = {}
+        # Per workspace, who opened their home and when (monotonic): the homes a change
+        # republishes.
+        self._watching: dict[str, dict[str, float]] = {}
         self._gate = asyncio.Semaphore(PARALLEL_HOMES)
 
     async def opened(self, turn: Turn) -> None:
         """The user opened their home: publish it fresh, and keep it fresh for a while."""
-        self._watching[(turn.team_id, turn.user_id)] = time.monotonic()
+        self._watching.setdefault(turn.team_id, {})[turn.user_id] = time.monotonic()
         await self.publish(turn)
 
     def watching(self, team_id: str, user_id: str) -> bool:
         """Whether the user opened their home recently enough to get it republished."""
-        since = self._watching.get((team_id, user_id))
+        watchers = self._watching.get(team_id, {})
+        since = watchers.get(user_id)
         if since is None:
             return False
         if time.monotonic() - since > WATCH_SECONDS:
-            del self._watching[(team_id, user_id)]
+            del watchers[user_id]
             return False
         return True
 
@@ -110,9 +112,7 @@ class AppHome:
         commands in flight have answered, finds whose homes they touch and publishes
         each of those once, however many of their actions changed meanwhile.
         """
-        if not changes.action_numbers or not any(
-            team == turn.team_id for team, _ in self._watching
-        ):
+        if not changes.action_numbers or not self._watching.get(turn.team_id):
             return
         pending = self._pending.get(turn.team_id)
         if pending is not None:
