@@ -82,6 +82,8 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
                 follower_retry=settings.motesbot_follower_retry_seconds,
                 debounce=settings.motesbot_replan_debounce_seconds,
                 send_concurrency=settings.motesbot_send_concurrency,
+                # Scheduled sends go in the gaps between people's Slack commands.
+                quiet=slack_service.work.quiet if slack_service is not None else None,
             )
         )
         if settings.scheduler_enabled

@@ -157,7 +157,13 @@ def _attempt(request: Request, engine: Engine, config: Config | None, *, first: 
                     raise _EnsureRace from err
                 raise
             lang = ctx.lang
-            if request.idempotency_key and _claimed_before(session, request):
+            # A delivery with an inbox row is told apart by that row (marked done below,
+            # in this transaction); the processed-event key is for deliveries without one.
+            if (
+                request.idempotency_key
+                and request.inbox_id is None
+                and _claimed_before(session, request)
+            ):
                 raise _Stop(Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE)
             reply = route(ctx, routed)
             if reply.error:
@@ -348,8 +354,15 @@ def _is_duplicate_key(request: Request, engine: Engine) -> bool:
 
     Two deliveries of one event may run at once; the second then fails on the key's
     unique index (or, on SQLite, on the write lock) when the first commits. It is a
-    duplicate exactly when the key is now recorded; any other error is a real one.
+    duplicate exactly when the key is now recorded (for a delivery with an inbox row:
+    when that row is done); any other error is a real one.
     """
+    if request.inbox_id is not None:
+        try:
+            with transaction(engine) as session:
+                return inbox.is_done(session, item_id=request.inbox_id)
+        except Exception:
+            return False
     if not request.idempotency_key:
         return False
     try:

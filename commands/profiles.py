@@ -7,6 +7,7 @@ through :func:`profile_changed` when the platform announces a change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -18,26 +19,24 @@ from storage.db import transaction
 from storage.workspaces import get_or_create_workspace, get_workspace
 
 
-def known_profile(
-    engine: Engine, *, platform: str, workspace: str, user_id: str
-) -> tuple[UserRef | None, datetime | None]:
-    """The stored profile of a chat user and when it was fetched, or (None, None)."""
+def known_profiles(
+    engine: Engine, *, platform: str, workspace: str, user_ids: Sequence[str]
+) -> dict[str, tuple[UserRef, datetime | None]]:
+    """The stored profiles of several chat users with when each was fetched, in one query.
+
+    Users we know nothing about are left out.
+    """
+    if not user_ids:
+        return {}
     with Session(engine) as session:
-        ws = get_workspace(session, platform=platform, external_id=workspace)
-        if ws is None or ws.id is None:
-            return None, None
-        person = people.by_platform_id(session, workspace_id=ws.id, platform_user_id=user_id)
-        if person is None:
-            return None, None
-        ref = UserRef(
-            platform_id=user_id,
-            name=person.display_name,
-            timezone=person.timezone,
-            locale=person.locale,
-            email=person.email,
+        rows = people.stored_profiles(
+            session, platform=platform, workspace=workspace, platform_user_ids=user_ids
         )
-        fetched = people.profile_fetched_at(session, workspace=workspace, platform_user_id=user_id)
-        return ref, fetched
+    found: dict[str, tuple[UserRef, datetime | None]] = {}
+    for user_id, name, timezone, locale, email, fetched in rows:
+        ref = UserRef(platform_id=user_id, name=name, timezone=timezone, locale=locale, email=email)
+        found[str(user_id)] = (ref, fetched)
+    return found
 
 
 def profile_changed(

@@ -42,6 +42,7 @@ from scheduler.due import wake_up_instants
 from scheduler.leader import Leader
 from scheduler.messenger import Messenger
 from scheduler.morning import PeopleOf
+from scheduler.pacing import Quiet
 from scheduler.tick import SEND_CONCURRENCY, node_id, offload, run_tick
 from storage import changes
 from storage.db import transaction
@@ -84,6 +85,7 @@ class SchedulerService:
         follower_retry: float = FOLLOWER_RETRY,
         debounce: float = DEBOUNCE,
         send_concurrency: int = SEND_CONCURRENCY,
+        quiet: Quiet | None = None,
         jobs_paused: bool = False,
         tick_gap: float = TICK_GAP,
     ) -> None:
@@ -98,6 +100,7 @@ class SchedulerService:
         self.follower_retry = follower_retry if follower_retry > 0 else FOLLOWER_RETRY
         self.debounce = max(debounce, 0.0)
         self.send_concurrency = max(send_concurrency, 1)
+        self.quiet = quiet
         self.executor = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="motesbot-scheduler")
         self.listener: changes.NotifyListener | None = None
         self.replans = 0
@@ -153,6 +156,7 @@ class SchedulerService:
                     extend=extend,
                     concurrency=self.send_concurrency,
                     executor=self.executor,
+                    quiet=self.quiet,
                     people=_people_of(change) if narrow else None,
                 )
             except Exception:
@@ -341,6 +345,7 @@ async def run_scheduler(
     follower_retry: float = FOLLOWER_RETRY,
     debounce: float = DEBOUNCE,
     send_concurrency: int = SEND_CONCURRENCY,
+    quiet: Quiet | None = None,
 ) -> None:
     """Run the scheduler until ``stop`` is set (call it from ``motesbot run``'s event loop).
 
@@ -353,6 +358,8 @@ async def run_scheduler(
         follower_retry: seconds between a follower's attempts to lead (a setting).
         debounce: seconds a burst of changes is gathered into one re-plan (a setting).
         send_concurrency: how many scheduled sends may be in flight at once (a setting).
+        quiet: waits while people's commands are being worked on (the Slack adapter's);
+            scheduled sends go in the gaps between commands.
     """
     service = SchedulerService(
         engine,
@@ -362,6 +369,7 @@ async def run_scheduler(
         follower_retry=follower_retry,
         debounce=debounce,
         send_concurrency=send_concurrency,
+        quiet=quiet,
     )
     await service.run(stop)
 

@@ -34,7 +34,7 @@ from scheduler.due import due_messages
 from scheduler.messenger import DeliveryError, Messenger
 from scheduler.morning import PeopleOf
 from scheduler.outgoing import Outgoing
-from scheduler.pacing import TARGET_INTERVAL, Pacer
+from scheduler.pacing import TARGET_INTERVAL, YIELD_AT_MOST, Pacer, Quiet
 from storage.db import transaction
 
 log = logging.getLogger("motesbot.scheduler")
@@ -100,7 +100,8 @@ def plan(
 
 SEND_CONCURRENCY = 8
 # Messages rendered per trip to the worker thread, and how many sends may wait ahead.
-BATCH = 200
+# Small, so a batch's rendering (which holds the GIL) fits in a gap between commands.
+BATCH = 50
 
 
 async def offload(
@@ -285,6 +286,7 @@ async def run_tick(
     pacer: Pacer | None = None,
     executor: Executor | None = None,
     people: PeopleOf | None = None,
+    quiet: Quiet | None = None,
 ) -> list[Report]:
     """Send everything due at ``now`` exactly once (or, with ``dry_run``, say what would go).
 
@@ -304,6 +306,9 @@ async def run_tick(
         pacer: the per-target and Retry-After pacing (a fresh one by default).
         executor: where database work and rendering run (None: asyncio's default).
         people: look only at these people's morning DMs (a change concerned just them).
+        quiet: waits while people's commands are being worked on; each send and each
+            batch rendered waits for it first (at most ``YIELD_AT_MOST``), so commands go
+            first and a steady stream of them still lets the DMs through.
 
     Returns:
         One report per message handled in this tick, in the order they were due.
@@ -327,6 +332,7 @@ async def run_tick(
             concurrency=concurrency,
             pacer=pacer or Pacer(),
             executor=executor,
+            quiet=quiet,
         )
 
 
@@ -360,13 +366,20 @@ async def _send_all(
     concurrency: int,
     pacer: Pacer,
     executor: Executor | None,
+    quiet: Quiet | None = None,
 ) -> list[Report]:
     gate = asyncio.Semaphore(max(1, concurrency))
+
+    async def commands_first() -> None:
+        if quiet is not None:
+            await quiet(YIELD_AT_MOST)
+
     results: list[Report | None] = [None] * len(outgoing)
     errors: list[BaseException] = []
 
     async def one(index: int, item: Outgoing) -> None:
         started = time.perf_counter()
+        await commands_first()
         report = await deliver(
             engine,
             messengers,
@@ -397,6 +410,7 @@ async def _send_all(
     try:
         for first in range(0, len(outgoing), BATCH):
             batch = outgoing[first : first + BATCH]
+            await commands_first()
             await offload(executor, _render, batch)
             for offset, item in enumerate(batch):
                 if _in_order(messengers.get(item.workspace.platform)):

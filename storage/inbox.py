@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, func, insert, or_, text, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -92,19 +92,18 @@ def record(
     Raises:
         sqlalchemy.exc.OperationalError: the row could not be written in time.
     """
-    with Session(engine, expire_on_commit=False) as session:
-        _short_lock_wait(session, lock_wait)
+    # Core, not the ORM: this write is on the acknowledgement's path.
+    with engine.connect() as conn:
+        _short_lock_wait(conn, lock_wait)
         try:
-            return _insert(
-                session, platform, key, workspace, kind, payload, reply_to, at, node, lease
-            )
+            return _insert(conn, platform, key, workspace, kind, payload, reply_to, at, node, lease)
         finally:
-            session.rollback()
-            _restore_lock_wait(session)
+            conn.rollback()
+            _restore_lock_wait(conn)
 
 
 def _insert(
-    session: Session,
+    conn: Connection,
     platform: str,
     key: str,
     workspace: str,
@@ -116,54 +115,66 @@ def _insert(
     lease: timedelta | None,
 ) -> Recorded:
     claimed = node is not None
-    item = InboxItem(
-        platform=platform,
-        key=key[:200],
-        workspace=workspace[:200],
-        kind=kind,
-        payload=without_secrets(payload),
-        reply_to=without_secrets(reply_to) if reply_to is not None else None,
-        received_at=at,
-        status=(InboxStatus.CLAIMED if claimed else InboxStatus.PENDING).value,
-        claimed_by=node,
-        claimed_until=at + lease if claimed and lease is not None else None,
-        attempts=1 if claimed else 0,
-    )
-    session.add(item)
+    status = (InboxStatus.CLAIMED if claimed else InboxStatus.PENDING).value
+    values = {
+        "platform": platform,
+        "key": key[:200],
+        "workspace": workspace[:200],
+        "kind": kind,
+        "payload": without_secrets(payload),
+        "reply_to": without_secrets(reply_to) if reply_to is not None else None,
+        "received_at": at,
+        "status": status,
+        "claimed_by": node,
+        "claimed_until": at + lease if claimed and lease is not None else None,
+        "attempts": 1 if claimed else 0,
+    }
     try:
-        session.commit()
+        item_id = int(
+            conn.execute(
+                insert(InboxItem).values(**values).returning(col(InboxItem.id))
+            ).scalar_one()
+            or 0
+        )
+        conn.commit()
     except IntegrityError:
-        session.rollback()
-        found = session.exec(
-            select(InboxItem).where(InboxItem.platform == platform, InboxItem.key == key[:200])
+        conn.rollback()
+        found = conn.execute(
+            select(col(InboxItem.id), col(InboxItem.status)).where(
+                col(InboxItem.platform) == platform, col(InboxItem.key) == key[:200]
+            )
         ).first()
-        if found is None or found.id is None:
+        if found is None or found[0] is None:
             raise  # refused for another reason than an existing key
-        return Recorded(found.id, False, found.status)
-    assert item.id is not None
-    return Recorded(item.id, True, item.status)
+        return Recorded(found[0], False, found[1])
+    return Recorded(item_id, True, status)
 
 
-def _short_lock_wait(session: Session, seconds: float) -> None:
-    bind = session.get_bind()
+def _short_lock_wait(conn: Connection, seconds: float) -> None:
     millis = max(1, int(seconds * 1000))
-    if is_sqlite(str(bind.engine.url)):
-        session.execute(text(f"PRAGMA busy_timeout={millis}"))
+    if is_sqlite(str(conn.engine.url)):
+        conn.execute(text(f"PRAGMA busy_timeout={millis}"))
     else:
-        session.execute(text(f"SET LOCAL lock_timeout = '{millis}ms'"))
-        session.execute(text(f"SET LOCAL statement_timeout = '{millis * 3}ms'"))
+        conn.execute(text(f"SET LOCAL lock_timeout = '{millis}ms'"))
+        conn.execute(text(f"SET LOCAL statement_timeout = '{millis * 3}ms'"))
 
 
-def _restore_lock_wait(session: Session) -> None:
+def _restore_lock_wait(conn: Connection) -> None:
     # The SQLite connection goes back to the pool; PostgreSQL's SET LOCAL ended with the
     # transaction by itself.
-    if is_sqlite(str(session.get_bind().engine.url)):
-        session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
+    if is_sqlite(str(conn.engine.url)):
+        conn.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 
 
 def get(session: Session, /, *, item_id: int) -> InboxItem | None:
     """Return one row."""
     return session.get(InboxItem, item_id)
+
+
+def is_done(session: Session, /, *, item_id: int) -> bool:
+    """Whether a row was marked done (its change is committed)."""
+    stmt = select(col(InboxItem.status)).where(col(InboxItem.id) == item_id)
+    return session.exec(stmt).first() == InboxStatus.DONE.value
 
 
 def mark_done(

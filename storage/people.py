@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import and_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from storage.models import Person, SlackProfile
+from storage.models import Person, SlackProfile, Workspace
 from storage.names import fold
 
 
@@ -161,6 +164,42 @@ def stamp_profile(
     stamp.fetched_at = at
     session.add(stamp)
     session.flush()
+
+
+def stored_profiles(
+    session: Session, /, *, platform: str, workspace: str, platform_user_ids: Sequence[str]
+) -> list[tuple[str, str, str | None, str | None, str | None, datetime | None]]:
+    """Several chat users' stored profiles in one query, for a workspace's external id.
+
+    Each row: platform user id, display name, time zone, locale, e-mail, when fetched.
+    """
+    stmt = (
+        core_select(
+            col(Person.platform_user_id),
+            col(Person.display_name),
+            col(Person.timezone),
+            col(Person.locale),
+            col(Person.email),
+            col(SlackProfile.fetched_at),
+        )
+        .join(Workspace, col(Workspace.id) == col(Person.workspace_id))
+        .outerjoin(
+            SlackProfile,
+            and_(
+                col(SlackProfile.team_id) == workspace,
+                col(SlackProfile.user_id) == col(Person.platform_user_id),
+            ),
+        )
+        .where(
+            col(Workspace.platform) == platform,
+            col(Workspace.external_id) == workspace,
+            col(Person.platform_user_id).in_(list(platform_user_ids)),
+        )
+    )
+    return [
+        (str(uid), name, tz, locale, email, fetched)
+        for uid, name, tz, locale, email, fetched in session.execute(stmt).all()
+    ]
 
 
 def profile_fetched_at(

@@ -20,7 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 
 from bot.slack.errors import is_permanent
-from commands.profiles import known_profile, profile_changed
+from commands.profiles import known_profiles, profile_changed
 from commands.request import UserRef
 
 log = logging.getLogger("motesbot.slack.profiles")
@@ -88,13 +88,79 @@ class Profiles:
         Raises:
             SlackApiError: only when ``strict``.
         """
-        remembered = self._memory.get((team_id, user_id))
-        if remembered is not None and time.monotonic() - remembered[1] < MEMORY_SECONDS:
-            return remembered[0]
-        cached, fresh = await asyncio.to_thread(self._load, team_id, user_id)
-        if cached is not None and fresh:
-            self._memory[(team_id, user_id)] = (cached, time.monotonic())
-            return cached
+        wanted = {user_id: (fallback_name, strict)}
+        return (await self._resolve(client, team_id, wanted))[user_id]
+
+    async def refs(
+        self, client: AsyncWebClient, team_id: str, user_ids: list[str]
+    ) -> dict[str, UserRef]:
+        """Resolve several mentioned users: stored ones in one read, the rest concurrently.
+
+        Raises:
+            SlackApiError: Slack says one of them does not exist (or we may not ask).
+        """
+        return await self._resolve(client, team_id, {uid: ("", True) for uid in user_ids})
+
+    async def caller_and_mentions(
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        caller: str,
+        mentioned: list[str],
+        *,
+        fallback_name: str = "",
+    ) -> tuple[UserRef, dict[str, UserRef]]:
+        """The acting user (never refused) and the mentioned ones (strict), in one read.
+
+        Raises:
+            SlackApiError: Slack says a mentioned user does not exist (or we may not ask).
+        """
+        wanted = {uid: ("", True) for uid in mentioned if uid != caller}
+        wanted[caller] = (fallback_name, False)
+        found = await self._resolve(client, team_id, wanted)
+        me = found.pop(caller)
+        return me, found
+
+    async def _resolve(
+        self, client: AsyncWebClient, team_id: str, wanted: dict[str, tuple[str, bool]]
+    ) -> dict[str, UserRef]:
+        """Memory, then storage (one query for all), then users.info for what is stale."""
+        found: dict[str, UserRef] = {}
+        now = time.monotonic()
+        for uid in wanted:
+            remembered = self._memory.get((team_id, uid))
+            if remembered is not None and now - remembered[1] < MEMORY_SECONDS:
+                found[uid] = remembered[0]
+        missing = [uid for uid in wanted if uid not in found]
+        if not missing:
+            return found
+        stored = await asyncio.to_thread(self._load, team_id, missing)
+        ask: list[str] = []
+        for uid in missing:
+            cached, fresh = stored.get(uid, (None, False))
+            if cached is not None and fresh:
+                self._memory[(team_id, uid)] = (cached, now)
+                found[uid] = cached
+            else:
+                ask.append(uid)
+        asked = await asyncio.gather(
+            *(
+                self._fetch(client, team_id, uid, stored.get(uid, (None, False))[0], *wanted[uid])
+                for uid in ask
+            )
+        )
+        found.update(zip(ask, asked, strict=True))
+        return found
+
+    async def _fetch(
+        self,
+        client: AsyncWebClient,
+        team_id: str,
+        user_id: str,
+        cached: UserRef | None,
+        fallback_name: str,
+        strict: bool,
+    ) -> UserRef:
         try:
             response = await client.users_info(user=user_id, include_locale=True)
         except SlackApiError as err:
@@ -109,19 +175,6 @@ class Profiles:
         self._memory[(team_id, user_id)] = (ref, time.monotonic())
         # The request stores it (and stamps it fresh); this adapter persists nothing.
         return replace(ref, fetched=True)
-
-    async def refs(
-        self, client: AsyncWebClient, team_id: str, user_ids: list[str]
-    ) -> dict[str, UserRef]:
-        """Resolve several mentioned users concurrently.
-
-        Raises:
-            SlackApiError: Slack says one of them does not exist (or we may not ask).
-        """
-        found = await asyncio.gather(
-            *(self.ref(client, team_id, uid, strict=True) for uid in user_ids)
-        )
-        return dict(zip(user_ids, found, strict=True))
 
     async def changed(self, team_id: str, user: Mapping[str, Any]) -> None:
         """A user_change event: update a person we know, and fetch the rest next time.
@@ -138,9 +191,12 @@ class Profiles:
             at=self.clock(),
         )
 
-    def _load(self, team_id: str, user_id: str) -> tuple[UserRef | None, bool]:
-        ref, fetched_at = known_profile(
-            self.engine, platform=PLATFORM, workspace=team_id, user_id=user_id
+    def _load(self, team_id: str, user_ids: list[str]) -> dict[str, tuple[UserRef, bool]]:
+        stored = known_profiles(
+            self.engine, platform=PLATFORM, workspace=team_id, user_ids=user_ids
         )
-        fresh = fetched_at is not None and self.clock() - fetched_at < STALE_AFTER
-        return ref, fresh
+        now = self.clock()
+        return {
+            uid: (ref, fetched is not None and now - fetched < STALE_AFTER)
+            for uid, (ref, fetched) in stored.items()
+        }

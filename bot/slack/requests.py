@@ -47,13 +47,18 @@ class RequestBuilder:
         Raises:
             Refused: Slack says a mentioned user does not exist (or we may not ask).
         """
-        caller = await self.caller(turn)
         wanted = mentioned_ids(text) + list(form.owner_ids if form else ())
-        others = [uid for uid in dict.fromkeys(wanted) if uid != turn.user_id]
         try:
-            mentions = dict(await self.profiles.refs(turn.client, turn.team_id, others))
+            caller, mentions = await self.profiles.caller_and_mentions(
+                turn.client,
+                turn.team_id,
+                turn.user_id,
+                list(dict.fromkeys(wanted)),
+                fallback_name=turn.user_name,
+            )
         except SlackApiError as err:
-            lang = lang_of(caller.locale, self.default_language)
+            me = await self.caller(turn)
+            lang = lang_of(me.locale, self.default_language)
             raise Refused(Reply(explain(err, lang), error=True, lang=lang)) from err
         mentions[turn.user_id] = caller
         return Request(

@@ -12,7 +12,7 @@ from datetime import timedelta
 from commands.reply import Reply
 from scheduler import delivery
 from scheduler.messenger import DeliveryError
-from scheduler.pacing import Pacer
+from scheduler.pacing import YIELD_AT_MOST, Pacer
 from scheduler.tick import SENT, plan, run_tick
 from storage.db import transaction
 from storage.models import Person, Workspace
@@ -122,3 +122,42 @@ async def test_a_retry_after_holds_the_workspace_and_the_message_waits_at_least_
     assert instants == {again}
     retried = await run_tick(console.engine, {"console": platform}, again, pacer=pacer)
     assert [(r.outgoing.key, r.outcome) for r in retried] == [(limited.key, SENT)]
+
+
+async def test_scheduled_sends_wait_while_a_command_is_being_answered(
+    console: Transcript,
+) -> None:
+    many_people(console, 6)
+    time = FakeTime()
+    platform = Platform(time)
+    pacer = Pacer(clock=time.clock, sleep=time.sleep)
+    answered = asyncio.Event()  # a person's command is being worked on until this is set
+    waited: list[float] = []
+    asked = asyncio.Event()
+
+    async def quiet(at_most: float) -> None:
+        waited.append(at_most)
+        asked.set()
+        await answered.wait()
+
+    tick = asyncio.create_task(
+        run_tick(
+            console.engine,
+            {"console": platform},
+            MONDAY,
+            concurrency=4,
+            pacer=pacer,
+            quiet=quiet,
+        )
+    )
+    await asyncio.wait_for(asked.wait(), 30)  # planning runs in a worker thread
+    for _ in range(50):
+        await asyncio.sleep(0)
+    # Planned and ready, but nothing goes out while the command is in flight.
+    assert waited and platform.sends == []
+    assert not tick.done()
+    answered.set()
+    reports = await tick
+    assert len(reports) == len(platform.sends) == 10
+    # Each wait is bounded, so a steady stream of commands cannot hold the DMs back for ever.
+    assert set(waited) == {YIELD_AT_MOST}
