@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -95,8 +96,14 @@ def build_ctx(session: Session, request: Request, config: Config | None = None) 
     )
     assert ws.id is not None
     known: dict[str, Person] = {}
+    # The caller and every mention in one query, not one each.
+    accounts = [request.user.platform_id or ""]
+    accounts += [ref.platform_id or user_id for user_id, ref in request.mentions.items()]
+    found = people.by_platform_ids(
+        session, workspace_id=ws.id, platform_user_ids=[a for a in accounts if a]
+    )
     if request.user.platform_id:
-        caller = ensure_user(session, request, ws.id, request.user)
+        caller = ensure_user(session, request, ws.id, request.user, found)
         known[request.user.platform_id] = caller
     else:
         caller = people.get_or_create_by_name(
@@ -104,10 +111,10 @@ def build_ctx(session: Session, request: Request, config: Config | None = None) 
         )
     for user_id, ref in request.mentions.items():
         if ref.platform_id and ref.platform_id != request.user.platform_id:
-            known[ref.platform_id] = ensure_user(session, request, ws.id, ref)
+            known[ref.platform_id] = ensure_user(session, request, ws.id, ref, found)
         elif not ref.platform_id and user_id:
             known[user_id] = ensure_user(
-                session, request, ws.id, UserRef(platform_id=user_id, name=ref.name)
+                session, request, ws.id, UserRef(platform_id=user_id, name=ref.name), found
             )
     lang = request.lang or lang_of(caller.locale, ws.language)
     tz = zone(caller.timezone or ws.timezone)
@@ -116,8 +123,18 @@ def build_ctx(session: Session, request: Request, config: Config | None = None) 
     )
 
 
-def ensure_user(session: Session, request: Request, workspace_id: int, ref: UserRef) -> Person:
-    """Create or refresh the person of a chat account from the profile the adapter resolved."""
+def ensure_user(
+    session: Session,
+    request: Request,
+    workspace_id: int,
+    ref: UserRef,
+    looked_up: Mapping[str, Person] | None = None,
+) -> Person:
+    """Create or refresh the person of a chat account from the profile the adapter resolved.
+
+    ``looked_up``: the people this transaction already read by account id (see
+    :func:`storage.people.by_platform_ids`); without it the person is looked up here.
+    """
     assert ref.platform_id is not None
     person = people.upsert_chat_user(
         session,
@@ -128,6 +145,7 @@ def ensure_user(session: Session, request: Request, workspace_id: int, ref: User
         locale=ref.locale,
         email=ref.email,
         at=request.now,
+        looked_up=looked_up,
     )
     if ref.fetched:
         people.stamp_profile(

@@ -118,7 +118,8 @@ def _set_owners(
             continue
         seen.append(pid)
         session.add(ActionOwner(action_id=action_id, person_id=pid, position=position))
-    session.flush()
+    if not new:
+        session.flush()
     return seen
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_
@@ -29,6 +29,19 @@ def by_platform_id(
     return session.exec(stmt).first()
 
 
+def by_platform_ids(
+    session: Session, /, *, workspace_id: int, platform_user_ids: Iterable[str]
+) -> dict[str, Person]:
+    """The people with these chat account ids (those that exist), in one query."""
+    wanted = list(dict.fromkeys(platform_user_ids))
+    if not wanted:
+        return {}
+    stmt = select(Person).where(
+        Person.workspace_id == workspace_id, col(Person.platform_user_id).in_(wanted)
+    )
+    return {str(p.platform_user_id): p for p in session.exec(stmt)}
+
+
 def upsert_chat_user(
     session: Session,
     /,
@@ -40,13 +53,22 @@ def upsert_chat_user(
     timezone: str | None = None,
     locale: str | None = None,
     email: str | None = None,
+    looked_up: Mapping[str, Person] | None = None,
 ) -> Person:
     """Return the person for a chat account, creating or refreshing the cached profile.
 
     A name-only person with the same display name and no account is adopted, so
     owners logged before someone joined the workspace become theirs.
+
+    ``looked_up`` is what :func:`by_platform_ids` found for this and other accounts in
+    this transaction; an account missing from it is not in the database.
     """
-    person = by_platform_id(session, workspace_id=workspace_id, platform_user_id=platform_user_id)
+    if looked_up is not None:
+        person = looked_up.get(platform_user_id)
+    else:
+        person = by_platform_id(
+            session, workspace_id=workspace_id, platform_user_id=platform_user_id
+        )
     if person is None:
         person = _name_only(session, workspace_id=workspace_id, name=display_name)
         if person is not None:
@@ -66,8 +88,10 @@ def upsert_chat_user(
         person.locale = locale
     if email:
         person.email = email
-    session.add(person)
-    session.flush()
+    # A known person whose profile is unchanged needs no flush (every command has one or two).
+    if person.id is None or session.is_modified(person):
+        session.add(person)
+        session.flush()
     return person
 
 
