@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from commands.request import UserRef
 from storage import people
@@ -28,9 +27,9 @@ def known_profiles(
     """
     if not user_ids:
         return {}
-    with Session(engine) as session:
+    with engine.connect() as conn:
         rows = people.stored_profiles(
-            session, platform=platform, workspace=workspace, platform_user_ids=user_ids
+            conn, platform=platform, workspace=workspace, platform_user_ids=user_ids
         )
     found: dict[str, tuple[UserRef, datetime | None]] = {}
     for user_id, name, timezone, locale, email, fetched in rows:

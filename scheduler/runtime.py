@@ -42,7 +42,7 @@ from scheduler.due import wake_up_instants
 from scheduler.leader import Leader
 from scheduler.messenger import Messenger
 from scheduler.morning import PeopleOf
-from scheduler.pacing import Quiet
+from scheduler.pacing import YIELD_AT_MOST, Quiet
 from scheduler.tick import SEND_CONCURRENCY, node_id, offload, run_tick
 from storage import changes
 from storage.db import transaction
@@ -318,6 +318,8 @@ class SchedulerService:
                 if await self._wait(stop, timeout):
                     # Let the burst finish: everything committed meanwhile is one re-plan.
                     await asyncio.sleep(self.debounce)
+                    if self.quiet is not None:  # and start it between commands
+                        await self.quiet(YIELD_AT_MOST)
                     self._changed.clear()
                     await self.replan(self._take_pending())
         finally:

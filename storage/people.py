@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import and_
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Person, SlackProfile, Workspace
@@ -191,11 +192,18 @@ def stamp_profile(
 
 
 def stored_profiles(
-    session: Session, /, *, platform: str, workspace: str, platform_user_ids: Sequence[str]
+    conn: Connection | Session,
+    /,
+    *,
+    platform: str,
+    workspace: str,
+    platform_user_ids: Sequence[str],
 ) -> list[tuple[str, str, str | None, str | None, str | None, datetime | None]]:
     """Several chat users' stored profiles in one query, for a workspace's external id.
 
     Each row: platform user id, display name, time zone, locale, e-mail, when fetched.
+    A plain connection will do (no objects are loaded): adapters read this before every
+    command that is not in their memory.
     """
     stmt = (
         core_select(
@@ -222,7 +230,7 @@ def stored_profiles(
     )
     return [
         (str(uid), name, tz, locale, email, fetched)
-        for uid, name, tz, locale, email, fetched in session.execute(stmt).all()
+        for uid, name, tz, locale, email, fetched in conn.execute(stmt).all()
     ]
 
 
