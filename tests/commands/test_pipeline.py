@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 from commands import Outcome, Request, UserRef, run
 from commands.dispatch import handle
 from commands.forms import ActionForm
+from storage import inbox
 from storage.models import Action, Person, ProcessedEvent, Workspace
 from tests.conftest import NOW
 
@@ -81,6 +82,32 @@ def test_a_redelivery_is_recognised_by_its_key_only(sqlite_engine: Engine) -> No
     assert run(replace(first, idempotency_key="Ev2"), engine=sqlite_engine).outcome == Outcome.OK
     assert count(sqlite_engine, Action) == 2
     assert handle(first, engine=sqlite_engine).headline == "Det här har redan tagits emot."
+
+
+def test_a_delivery_with_an_inbox_row_is_told_apart_by_that_row(sqlite_engine: Engine) -> None:
+    row = inbox.record(
+        sqlite_engine,
+        platform="slack",
+        key="cmd:Tr1",
+        workspace="T0UMEA",
+        kind="command",
+        payload={"text": "add Boka lokal"},
+        reply_to=None,
+        at=NOW,
+    )
+    first = request("/action add Boka lokal", idempotency_key="cmd:Tr1", inbox_id=row.item_id)
+    assert run(first, engine=sqlite_engine).outcome == Outcome.OK
+    # The same row run again (a sweep that took it from a process thought dead): nothing
+    # new is stored, and the row keeps the first answer.
+    again = run(first, engine=sqlite_engine)
+    assert again.outcome == Outcome.DUPLICATE and not again.reply.error
+    assert count(sqlite_engine, Action) == 1
+    with Session(sqlite_engine) as session:
+        stored = inbox.get(session, item_id=row.item_id)
+        assert stored is not None and stored.answer is not None
+        assert "registrerad" in stored.answer
+        # The row is the record of the delivery: no second record beside it.
+        assert session.exec(select(ProcessedEvent)).all() == []
 
 
 def _nothing_stored(engine: Engine, actions: int = 0) -> None:
