@@ -266,18 +266,18 @@ def finish_many(engine: Engine, *, item_ids: Sequence[int], at: datetime) -> Non
     """:func:`finish` for several rows in one transaction (the answers of a burst)."""
     if not item_ids:
         return
-    with Session(engine) as session:
-        session.execute(
-            update(InboxItem)
-            .where(col(InboxItem.id).in_(list(item_ids)))
+    table = _TABLE
+    with engine.begin() as conn:  # after every answer: Core on a connection, no session
+        conn.execute(
+            update(table)
+            .where(table.c.id.in_(list(item_ids)))
             .values(
                 status=InboxStatus.DONE.value,
-                done_at=func.coalesce(col(InboxItem.done_at), at),
+                done_at=func.coalesce(table.c.done_at, at),
                 answered_at=at,
                 claimed_until=None,
             )
         )
-        session.commit()
 
 
 def mark_failed(engine: Engine, *, item_id: int, at: datetime, error: str) -> None:
