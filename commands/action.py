@@ -104,7 +104,7 @@ def _locked(ctx: Ctx, action: Action) -> bool:
 @subcommand(
     "action",
     "add",
-    words=("ny", "new", "skapa", "lägg", "create"),
+    words=("ny", "new", "skapa", "lägg", "lägg till", "lagg", "lagg till", "create"),
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Log an action under the running meeting and its current item.

@@ -41,7 +41,7 @@ def _where(ctx: Ctx, decision: Decision) -> str:
 @subcommand(
     "decision",
     "add",
-    words=("ny", "new", "lägg", "registrera"),
+    words=("ny", "new", "lägg", "lägg till", "lagg till", "registrera"),
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Record a decision."""

@@ -256,13 +256,16 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     if not word or word.casefold() in registry.HELP_WORDS:
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, rest.strip())
-    sub = registry.find(command, word)
-    if sub is None and rest:
-        # Two-word subcommands such as "ta bort".
+    # Two-word subcommands ("ta bort", "lägg till") first: "lägg" alone is add too, and
+    # "/åtgärd lägg till Boka lokal" must not log the text "till Boka lokal".
+    sub = None
+    if rest:
         second, _, after = rest.strip().partition(" ")
         sub = registry.find(command, f"{word} {second}")
         if sub is not None:
             rest = after
+    if sub is None:
+        sub = registry.find(command, word)
     if sub is None:
         close = registry.suggest(command, word)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""

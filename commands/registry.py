@@ -17,6 +17,8 @@ COMMAND_WORDS: dict[str, str] = {
     "actions": "action",
     "åtgärd": "action",
     "åtgärder": "action",
+    "atgard": "action",  # typed without å and ä, as Slack's command names are spelled
+    "atgarder": "action",
     "decision": "decision",
     "decisions": "decision",
     "beslut": "decision",

@@ -126,7 +126,11 @@ def _show(ctx: Ctx, assignment: Assignment, headline: str) -> Reply:
     return Reply(headline, tuple(detail_lines(ctx, assignment)), lang=ctx.lang)
 
 
-@subcommand("assignment", "add", words=("ny", "nytt", "new", "skapa", "lägg", "create"))
+@subcommand(
+    "assignment",
+    "add",
+    words=("ny", "nytt", "new", "skapa", "lägg", "lägg till", "lagg till", "create"),
+)
 def add(ctx: Ctx, text: str) -> Reply:
     """Enter an assignment for one or more responsible parties."""
     decision_id: int | None = None

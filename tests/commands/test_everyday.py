@@ -404,3 +404,31 @@ def test_ids_as_people_write_them(console: Transcript) -> None:
     actions = _actions(console.engine)
     assert actions[1]["notes"] == [] and actions[2]["notes"] == []
     assert actions[4]["notes"][0]["text"] == "Klart."
+
+
+# -- the way a Swedish secretary says it -----------------------------------------------------
+
+
+def test_lagg_till_adds_the_text_after_it(console: Transcript) -> None:
+    console.send(PLAN)
+    reply = console.send('/åtgärd lägg till Boka lokal @"Anna Berg" senast 2026-12-04')
+    assert not reply.error
+    assert _actions(console.engine)[1]["text"] == "Boka lokal"
+    decided = console.send("/beslut lägg till KC ställer sig bakom förslaget")
+    assert not decided.error
+    assert [d["text"] for d in _workspace(console.engine)["decisions"]] == [
+        "KC ställer sig bakom förslaget"
+    ]
+    # Without å and ä, as on a keyboard in a hurry (and as Slack spells its commands).
+    listed = console.send("/atgard lista")
+    assert not listed.error and "Boka lokal" in listed.as_text()
+    # A text that happens to begin with "till" after a one-word "ny" keeps it.
+    console.send("/åtgärd ny till Anna: svara Region Västerbotten")
+    assert _actions(console.engine)[2]["text"] == "till Anna: svara Region Västerbotten"
+
+
+def test_an_unknown_command_names_the_swedish_ones(console: Transcript) -> None:
+    reply = console.send("/åtgard lista")
+    assert reply.error
+    assert "/åtgärd" in reply.as_text() and "/beslut" in reply.as_text()
+    assert "/action" not in reply.as_text()
