@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -108,10 +108,36 @@ def run(request: Request, *, engine: Engine, config: Config | None = None) -> Re
     """
     started = time.perf_counter()
     result = _run(request, engine, config)
+    if result.outcome == Outcome.USER_ERROR and registry.typed_in_swedish(request.command):
+        result = replace(result, reply=in_users_words(result.reply, request.platform))
     if request.inbox_id is not None and result.outcome not in (Outcome.OK, Outcome.UNAVAILABLE):
         _settle(engine, request, result.reply)
     record_command(result.command, result.outcome, time.perf_counter() - started)
     return result
+
+
+# A command family named the English way in a message ("t.ex. /action ny …").
+_FAMILY_RE = re.compile(r"(?<![\w/])/(action|decision|meeting|agenda|assignment|workgroup)\b")
+
+
+def in_users_words(reply: Reply, platform: str) -> Reply:
+    """A Swedish hint names the commands as a Swedish user types them where they are.
+
+    The catalogue's examples say ``/action ny …``; to someone who typed ``/åtgärd`` the
+    console and Teams say ``/åtgärd ny …``, and Slack its registered Swedish names
+    (``/beslut``) and the English ones it has no Swedish name for (``/action``). Someone
+    who typed ``/action`` keeps the English names (the pipeline decides).
+    """
+    if reply.lang != "sv":
+        return reply
+
+    def local(text: str) -> str:
+        return _FAMILY_RE.sub(
+            lambda m: registry.command_name(m.group(1), lang="sv", platform=platform), text
+        )
+
+    lines = tuple(replace(line, text=local(line.text)) for line in reply.lines)
+    return replace(reply, headline=local(reply.headline), lines=lines)
 
 
 def _settle(engine: Engine, request: Request, reply: Reply) -> None:

@@ -133,6 +133,19 @@ def suggest(command: str, word: str) -> str | None:
     return close[0] if close else None
 
 
+# The words of COMMAND_WORDS that are English; every other one is a Swedish way to type it.
+ENGLISH_COMMAND_WORDS = frozenset(
+    {"action", "actions", "decision", "decisions", "meeting", "agenda", "help", "?"}
+    | {"assignment", "assignments", "workgroup", "workgroups"}
+)
+
+
+def typed_in_swedish(command: str) -> bool:
+    """Whether the command was typed by a Swedish name ("/åtgärd", "/mote", "/beslut")."""
+    word = command.lstrip("/").casefold()
+    return canonical_command(word) is not None and word not in ENGLISH_COMMAND_WORDS
+
+
 def canonical_command(word: str) -> str | None:
     """Map "åtgärd", "/action" ... to the canonical command name ("help" for "hjälp")."""
     return COMMAND_WORDS.get(word.lstrip("/").casefold() or word.casefold())

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from commands.pipeline import in_users_words
 from commands.reply import ButtonKind, Reply
 from storage import actions as action_repo
 from storage import backup
@@ -432,3 +433,16 @@ def test_an_unknown_command_names_the_swedish_ones(console: Transcript) -> None:
     assert reply.error
     assert "/åtgärd" in reply.as_text() and "/beslut" in reply.as_text()
     assert "/action" not in reply.as_text()
+
+
+def test_a_hint_names_the_commands_the_way_the_user_types_them(console: Transcript) -> None:
+    hint = console.send("/åtgärd lägg").as_text()
+    assert "/åtgärd ny Ring Anna" in hint and "/action" not in hint
+    assert "/möte ny KC-möte" in console.send("/dagordning lägg till Budget 2027").as_text()
+    # Slack knows only its registered commands: /beslut is one, /åtgärd is not.
+    slack = in_users_words(
+        Reply("Skriv /decision rätta B3 eller /action ny …", error=True), "slack"
+    )
+    assert slack.headline == "Skriv /beslut rätta B3 eller /action ny …"
+    english = Reply("Write /action new …", error=True, lang="en")
+    assert in_users_words(english, "console") == english
