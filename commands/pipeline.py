@@ -117,7 +117,7 @@ def run(request: Request, *, engine: Engine, config: Config | None = None) -> Re
 
 
 # A command family named the English way in a message ("t.ex. /action ny …").
-_FAMILY_RE = re.compile(r"(?<![\w/])/(action|decision|meeting|agenda|assignment|workgroup)\b")
+_FAMILY_RE = re.compile(rf"(?<![\w/])/({'|'.join(registry.FAMILIES)})\b")
 
 
 def in_users_words(reply: Reply, platform: str) -> Reply:

@@ -34,7 +34,7 @@ def known_profiles(
     found: dict[str, tuple[UserRef, datetime | None]] = {}
     for user_id, name, timezone, locale, email, fetched in rows:
         ref = UserRef(platform_id=user_id, name=name, timezone=timezone, locale=locale, email=email)
-        found[str(user_id)] = (ref, fetched)
+        found[user_id] = (ref, fetched)
     return found
 
 

@@ -133,12 +133,9 @@ def _insert(
         "attempts": 1 if claimed else 0,
     }
     try:
-        item_id = int(
-            conn.execute(
-                insert(InboxItem).values(**values).returning(col(InboxItem.id))
-            ).scalar_one()
-            or 0
-        )
+        item_id = conn.execute(
+            insert(InboxItem).values(**values).returning(col(InboxItem.id))
+        ).scalar_one()
         conn.commit()
     except IntegrityError:
         conn.rollback()
@@ -150,6 +147,7 @@ def _insert(
         if found is None or found[0] is None:
             raise  # refused for another reason than an existing key
         return Recorded(found[0], False, found[1])
+    assert item_id is not None  # the primary key RETURNING gave
     return Recorded(item_id, True, status)
 
 

@@ -192,7 +192,7 @@ def stamp_profile(
 
 
 def stored_profiles(
-    conn: Connection | Session,
+    conn: Connection,
     /,
     *,
     platform: str,
@@ -202,7 +202,7 @@ def stored_profiles(
     """Several chat users' stored profiles in one query, for a workspace's external id.
 
     Each row: platform user id, display name, time zone, locale, e-mail, when fetched.
-    A plain connection will do (no objects are loaded): adapters read this before every
+    On a plain connection (no objects are loaded): adapters read this before every
     command that is not in their memory.
     """
     stmt = (
@@ -232,15 +232,3 @@ def stored_profiles(
         (str(uid), name, tz, locale, email, fetched)
         for uid, name, tz, locale, email, fetched in conn.execute(stmt).all()
     ]
-
-
-def profile_fetched_at(
-    session: Session, /, *, workspace: str, platform_user_id: str
-) -> datetime | None:
-    """When a chat user's profile was last fetched (see :func:`stamp_profile`)."""
-    stamp = session.exec(
-        select(SlackProfile).where(
-            SlackProfile.team_id == workspace, SlackProfile.user_id == platform_user_id
-        )
-    ).first()
-    return stamp.fetched_at if stamp is not None else None

@@ -91,16 +91,6 @@ class Profiles:
         wanted = {user_id: (fallback_name, strict)}
         return (await self._resolve(client, team_id, wanted))[user_id]
 
-    async def refs(
-        self, client: AsyncWebClient, team_id: str, user_ids: list[str]
-    ) -> dict[str, UserRef]:
-        """Resolve several mentioned users: stored ones in one read, the rest concurrently.
-
-        Raises:
-            SlackApiError: Slack says one of them does not exist (or we may not ask).
-        """
-        return await self._resolve(client, team_id, {uid: ("", True) for uid in user_ids})
-
     async def caller_and_mentions(
         self,
         client: AsyncWebClient,
