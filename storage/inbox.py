@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, text, update
+from sqlalchemy import bindparam, delete, func, insert, or_, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -44,6 +44,30 @@ class Recorded:
 
 
 _TABLE = InboxItem.metadata.tables["inbox"]
+# The statements of every command, built once: building one costs more than running it.
+# On the table, not the model: the ORM's bulk-statement bookkeeping cost a sixth of a
+# command's pipeline, and no object of these rows is loaded where they run.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_MARK_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("item_id"), _TABLE.c.status != InboxStatus.DONE.value)
+    .values(
+        status=InboxStatus.DONE.value,
+        done_at=bindparam("at"),
+        answer=bindparam("answer"),
+        claimed_until=None,
+    )
+)
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status=InboxStatus.DONE.value,
+        done_at=func.coalesce(_TABLE.c.done_at, bindparam("at")),
+        answered_at=bindparam("at"),
+        claimed_until=None,
+    )
+)
 
 
 def without_secrets(payload: Any) -> Any:
@@ -133,9 +157,7 @@ def _insert(
         "attempts": 1 if claimed else 0,
     }
     try:
-        item_id = conn.execute(
-            insert(InboxItem).values(**values).returning(col(InboxItem.id))
-        ).scalar_one()
+        item_id = conn.execute(_INSERT, values).scalar_one()
         conn.commit()
     except IntegrityError:
         conn.rollback()
@@ -201,19 +223,8 @@ def mark_done(
         False when the row was already done (another process finished it first);
         the caller's transaction should then be rolled back.
     """
-    # On the table, not the model: the ORM's bulk-update bookkeeping cost a sixth of a
-    # command's pipeline, and no object of this row is loaded in the transaction.
-    table = _TABLE
-    result = session.execute(
-        update(table)
-        .where(table.c.id == item_id, table.c.status != InboxStatus.DONE.value)
-        .values(
-            status=InboxStatus.DONE.value,
-            done_at=at,
-            answer=answer[:40000] if answer is not None else None,
-            claimed_until=None,
-        )
-    )
+    answer = answer[:40000] if answer is not None else None
+    result = session.execute(_MARK_DONE, {"item_id": item_id, "at": at, "answer": answer})
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -264,18 +275,8 @@ def finish_many(engine: Engine, *, item_ids: Sequence[int], at: datetime) -> Non
     """:func:`finish` for several rows in one transaction (the answers of a burst)."""
     if not item_ids:
         return
-    table = _TABLE
     with engine.begin() as conn:  # after every answer: Core on a connection, no session
-        conn.execute(
-            update(table)
-            .where(table.c.id.in_(list(item_ids)))
-            .values(
-                status=InboxStatus.DONE.value,
-                done_at=func.coalesce(table.c.done_at, at),
-                answered_at=at,
-                claimed_until=None,
-            )
-        )
+        conn.execute(_FINISH, {"ids": list(item_ids), "at": at})
 
 
 def mark_failed(engine: Engine, *, item_id: int, at: datetime, error: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from storage import audit
@@ -40,16 +41,34 @@ def series_in(session: Session, /, *, workspace_id: int) -> list[MeetingSeries]:
     return list(session.exec(stmt))
 
 
+# Built once: every command asks, and building the statement cost more than running it.
+_SERIES_OF_CHANNEL = (
+    select(MeetingSeries)
+    .where(
+        col(MeetingSeries.workspace_id) == bindparam("workspace"),
+        col(MeetingSeries.channel_id) == bindparam("channel"),
+    )
+    .order_by(col(MeetingSeries.id))
+)
+_SERIES_WITHOUT_CHANNEL = (
+    select(MeetingSeries)
+    .where(
+        col(MeetingSeries.workspace_id) == bindparam("workspace"),
+        col(MeetingSeries.channel_id).is_(None),
+    )
+    .order_by(col(MeetingSeries.id))
+)
+
+
 def series_for_channel(
     session: Session, /, *, workspace_id: int, channel_id: str | None
 ) -> list[MeetingSeries]:
     """Return the series bound to a channel, oldest first."""
-    stmt = (
-        select(MeetingSeries)
-        .where(MeetingSeries.workspace_id == workspace_id, MeetingSeries.channel_id == channel_id)
-        .order_by(col(MeetingSeries.id))
+    if channel_id is None:  # the series bound to no channel
+        return list(session.exec(_SERIES_WITHOUT_CHANNEL, params={"workspace": workspace_id}))
+    return list(
+        session.exec(_SERIES_OF_CHANNEL, params={"workspace": workspace_id, "channel": channel_id})
     )
-    return list(session.exec(stmt))
 
 
 def get_or_create_series(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
@@ -30,6 +30,13 @@ def by_platform_id(
     return session.exec(stmt).first()
 
 
+# The statements of every command are built once: building one costs more than running it.
+_BY_PLATFORM_IDS = select(Person).where(
+    col(Person.workspace_id) == bindparam("workspace"),
+    col(Person.platform_user_id).in_(bindparam("ids", expanding=True)),
+)
+
+
 def by_platform_ids(
     session: Session, /, *, workspace_id: int, platform_user_ids: Iterable[str]
 ) -> dict[str, Person]:
@@ -37,10 +44,8 @@ def by_platform_ids(
     wanted = list(dict.fromkeys(platform_user_ids))
     if not wanted:
         return {}
-    stmt = select(Person).where(
-        Person.workspace_id == workspace_id, col(Person.platform_user_id).in_(wanted)
-    )
-    return {str(p.platform_user_id): p for p in session.exec(stmt)}
+    found = session.exec(_BY_PLATFORM_IDS, params={"workspace": workspace_id, "ids": wanted})
+    return {str(p.platform_user_id): p for p in found}
 
 
 def upsert_chat_user(
@@ -81,13 +86,15 @@ def upsert_chat_user(
             display_name=display_name,
             created_at=at,
         )
-    if display_name:
+    # Only what differs is set: an attribute set to its own value still makes the person
+    # dirty, and a dirty person is flushed before the command's next query.
+    if display_name and person.display_name != display_name:
         person.display_name = display_name
-    if timezone:
+    if timezone and person.timezone != timezone:
         person.timezone = timezone
-    if locale:
+    if locale and person.locale != locale:
         person.locale = locale
-    if email:
+    if email and person.email != email:
         person.email = email
     # A known person whose profile is unchanged needs no flush (every command has one or two).
     if person.id is None or session.is_modified(person):
@@ -191,6 +198,31 @@ def stamp_profile(
     session.flush()
 
 
+_STORED_PROFILES = (
+    core_select(
+        col(Person.platform_user_id),
+        col(Person.display_name),
+        col(Person.timezone),
+        col(Person.locale),
+        col(Person.email),
+        col(SlackProfile.fetched_at),
+    )
+    .join(Workspace, col(Workspace.id) == col(Person.workspace_id))
+    .outerjoin(
+        SlackProfile,
+        and_(
+            col(SlackProfile.team_id) == bindparam("workspace"),
+            col(SlackProfile.user_id) == col(Person.platform_user_id),
+        ),
+    )
+    .where(
+        col(Workspace.platform) == bindparam("platform"),
+        col(Workspace.external_id) == bindparam("workspace"),
+        col(Person.platform_user_id).in_(bindparam("ids", expanding=True)),
+    )
+)
+
+
 def stored_profiles(
     conn: Connection,
     /,
@@ -205,30 +237,8 @@ def stored_profiles(
     On a plain connection (no objects are loaded): adapters read this before every
     command that is not in their memory.
     """
-    stmt = (
-        core_select(
-            col(Person.platform_user_id),
-            col(Person.display_name),
-            col(Person.timezone),
-            col(Person.locale),
-            col(Person.email),
-            col(SlackProfile.fetched_at),
-        )
-        .join(Workspace, col(Workspace.id) == col(Person.workspace_id))
-        .outerjoin(
-            SlackProfile,
-            and_(
-                col(SlackProfile.team_id) == workspace,
-                col(SlackProfile.user_id) == col(Person.platform_user_id),
-            ),
-        )
-        .where(
-            col(Workspace.platform) == platform,
-            col(Workspace.external_id) == workspace,
-            col(Person.platform_user_id).in_(list(platform_user_ids)),
-        )
-    )
+    params = {"platform": platform, "workspace": workspace, "ids": list(platform_user_ids)}
     return [
         (str(uid), name, tz, locale, email, fetched)
-        for uid, name, tz, locale, email, fetched in conn.execute(stmt).all()
+        for uid, name, tz, locale, email, fetched in conn.execute(_STORED_PROFILES, params).all()
     ]

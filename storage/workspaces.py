@@ -5,11 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, text
+from sqlmodel import Session, col, select
 
 from storage import audit
 from storage.models import Workspace
+
+# Built once: every command looks its workspace up, and building a statement costs more
+# than running it.
+_BY_EXTERNAL_ID = select(Workspace).where(
+    col(Workspace.platform) == bindparam("platform"),
+    col(Workspace.external_id) == bindparam("external_id"),
+)
+_TAKE_NUMBER = {
+    kind: text(f"UPDATE workspace SET {c} = {c} + 1 WHERE id = :id RETURNING {c} - 1")
+    for kind, c in (("action", "next_action_no"), ("decision", "next_decision_no"))
+}
 
 
 def get_or_create_workspace(
@@ -24,10 +35,9 @@ def get_or_create_workspace(
     timezone: str = "Europe/Stockholm",
 ) -> Workspace:
     """Return the workspace for a platform id, creating it on first contact."""
-    stmt = select(Workspace).where(
-        Workspace.platform == platform, Workspace.external_id == external_id
-    )
-    found = session.exec(stmt).first()
+    found = session.exec(
+        _BY_EXTERNAL_ID, params={"platform": platform, "external_id": external_id}
+    ).first()
     if found is not None:
         if found.uninstalled_at is not None:
             # A request from the workspace means the app is back (reinstalled): resume.
@@ -118,9 +128,5 @@ def next_number(
     The UPDATE holds the workspace row until the transaction ends, so two
     concurrent commands never get the same number.
     """
-    column = "next_action_no" if kind == "action" else "next_decision_no"
-    row = session.execute(
-        text(f"UPDATE workspace SET {column} = {column} + 1 WHERE id = :id RETURNING {column} - 1"),
-        {"id": workspace_id},
-    ).one()
+    row = session.execute(_TAKE_NUMBER[kind], {"id": workspace_id}).one()
     return int(row[0])
