@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, union
+from sqlalchemy import func, insert, union
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
 
-from storage import audit
+from storage import audit, changes
 from storage.models import Action, ActionNote, ActionOwner, ActionStatus, Person
 from storage.workspaces import next_number
 
@@ -89,9 +89,16 @@ def create_action(
     session.add(action)
     session.flush()
     assert action.id is not None
-    # A new action has no owners to replace, and its snapshot's owners are these.
-    named = _set_owners(session, action_id=action.id, person_ids=owner_ids, new=True)
-    audit.record(
+    # The owners and the audit event are written straight away on the connection: no
+    # object of theirs is needed later, and a second flush cost a fifth of an /action add.
+    named = _first_positions(owner_ids)
+    if named:
+        session.connection().execute(
+            _INSERT_OWNERS,
+            [{"action_id": action.id, "person_id": p, "position": i} for p, i in named],
+        )
+        changes.wrote_owners(session, [p for p, _ in named])
+    audit.record_now(
         session,
         workspace_id=workspace_id,
         actor_id=created_by_id,
@@ -99,9 +106,20 @@ def create_action(
         entity_id=action.id,
         op="create",
         at=at,
-        after=audit.snapshot(action, owner_ids=named),
+        after=audit.snapshot(action, owner_ids=[p for p, _ in named]),
     )
     return action
+
+
+_INSERT_OWNERS = insert(ActionOwner.__table__)  # type: ignore[attr-defined]
+
+
+def _first_positions(person_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Each person once, with the position they were first named at."""
+    seen: dict[int, int] = {}
+    for position, pid in enumerate(person_ids):
+        seen.setdefault(pid, position)
+    return list(seen.items())
 
 
 def _set_owners(

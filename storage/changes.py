@@ -270,6 +270,20 @@ def _bulk(state: ORMExecuteState) -> None:
         _notify(state.session)
 
 
+def wrote_owners(session: Session, people: Iterable[int]) -> None:
+    """Count action owners written on the session's connection, as if they were flushed.
+
+    A statement on the connection passes no session event; their people's morning DMs
+    may have changed all the same.
+    """
+    wanted = list(people)
+    if not wanted:
+        return
+    _mark(session)
+    _who(session).people.update(wanted)
+    _notify(session)
+
+
 def _clear(session: Session) -> None:
     session.info.pop(_MARK, None)
     session.info.pop(_NOTIFIED, None)
