@@ -62,6 +62,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# Text with none of these has nothing any pattern above could match: one scan instead of six
+# (every request's log line passes here twice).
+_MAY_HOLD_SECRET = re.compile(
+    r"(?i)xox|xapp|authorization|bearer|basic|://|secret|token|passw|api_?key|v0="
+)
+
+
 class Redactor:
     """Removes secrets from text: known values exactly, and anything that looks like one."""
 
@@ -81,6 +88,8 @@ class Redactor:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
+        if _MAY_HOLD_SECRET.search(text) is None:
+            return text
         for pattern, replacement in _PATTERNS:
             text = pattern.sub(replacement, text)
         return text
