@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,10 +111,17 @@ class Profiles:
         me = found.pop(caller)
         return me, found
 
-    async def _resolve(
-        self, client: AsyncWebClient, team_id: str, wanted: dict[str, tuple[str, bool]]
-    ) -> dict[str, UserRef]:
-        """Memory, then storage (one query for all), then users.info for what is stale."""
+    def known(
+        self, team_id: str, wanted: Iterable[str]
+    ) -> tuple[dict[str, UserRef], dict[str, UserRef | None]]:
+        """Memory, then storage (one query for all): what is known fresh, and the rest.
+
+        Blocking (it may read the database): call it in a worker thread.
+
+        Returns:
+            The fresh profiles; and the stale or unknown users, each with what is stored
+            of them (None: nothing), who must be asked of users.info.
+        """
         found: dict[str, UserRef] = {}
         now = time.monotonic()
         for uid in wanted:
@@ -123,20 +130,27 @@ class Profiles:
                 found[uid] = remembered[0]
         missing = [uid for uid in wanted if uid not in found]
         if not missing:
-            return found
-        stored = await asyncio.to_thread(self._load, team_id, missing)
-        ask: list[str] = []
+            return found, {}
+        stored = self._load(team_id, missing)
+        ask: dict[str, UserRef | None] = {}
         for uid in missing:
             cached, fresh = stored.get(uid, (None, False))
             if cached is not None and fresh:
                 self._memory[(team_id, uid)] = (cached, now)
                 found[uid] = cached
             else:
-                ask.append(uid)
+                ask[uid] = cached
+        return found, ask
+
+    async def _resolve(
+        self, client: AsyncWebClient, team_id: str, wanted: dict[str, tuple[str, bool]]
+    ) -> dict[str, UserRef]:
+        """Memory, then storage (one query for all), then users.info for what is stale."""
+        found, ask = await asyncio.to_thread(self.known, team_id, list(wanted))
         asked = await asyncio.gather(
             *(
-                self._fetch(client, team_id, uid, stored.get(uid, (None, False))[0], *wanted[uid])
-                for uid in ask
+                self._fetch(client, team_id, uid, cached, *wanted[uid])
+                for uid, cached in ask.items()
             )
         )
         found.update(zip(ask, asked, strict=True))

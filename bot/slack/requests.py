@@ -47,19 +47,49 @@ class RequestBuilder:
         Raises:
             Refused: Slack says a mentioned user does not exist (or we may not ask).
         """
-        wanted = mentioned_ids(text) + list(form.owner_ids if form else ())
         try:
             caller, mentions = await self.profiles.caller_and_mentions(
                 turn.client,
                 turn.team_id,
                 turn.user_id,
-                list(dict.fromkeys(wanted)),
+                self._wanted(text, form),
                 fallback_name=turn.user_name,
             )
         except SlackApiError as err:
             me = await self.caller(turn)
             lang = lang_of(me.locale, self.default_language)
             raise Refused(Reply(explain(err, lang), error=True, lang=lang)) from err
+        return self._request(turn, command, text, form, caller, mentions)
+
+    def build_known(
+        self, turn: Turn, command: str, text: str, *, form: ActionForm | None = None
+    ) -> Request | None:
+        """:meth:`build` from what memory and storage know, or None if Slack must be asked.
+
+        Blocking (it may read the database): the command's worker thread calls it, so a
+        command whose people are all known takes one trip off the event loop, not two.
+        """
+        caller_id = turn.user_id
+        wanted = [caller_id, *(u for u in self._wanted(text, form) if u != caller_id)]
+        found, ask = self.profiles.known(turn.team_id, wanted)
+        if ask:
+            return None
+        caller = found.pop(caller_id)
+        return self._request(turn, command, text, form, caller, found)
+
+    @staticmethod
+    def _wanted(text: str, form: ActionForm | None) -> list[str]:
+        return list(dict.fromkeys(mentioned_ids(text) + list(form.owner_ids if form else ())))
+
+    def _request(
+        self,
+        turn: Turn,
+        command: str,
+        text: str,
+        form: ActionForm | None,
+        caller: UserRef,
+        mentions: dict[str, UserRef],
+    ) -> Request:
         mentions[turn.user_id] = caller
         return Request(
             platform=PLATFORM,

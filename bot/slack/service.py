@@ -95,14 +95,27 @@ class SlackService:
         Homes of the people whose actions changed are republished from the result.
         """
         async with self.work.gate:
-            try:
-                request = await self.requests.build(turn, command, text, form=form)
-            except Refused as refused:
-                return Result(refused.reply, Outcome.USER_ERROR)
-            result = await asyncio.to_thread(run, request, engine=self.engine, config=self.config)
+            result = await asyncio.to_thread(self._run_known, turn, command, text, form)
+            if result is None:  # someone's profile must come from Slack first
+                try:
+                    request = await self.requests.build(turn, command, text, form=form)
+                except Refused as refused:
+                    return Result(refused.reply, Outcome.USER_ERROR)
+                result = await asyncio.to_thread(
+                    run, request, engine=self.engine, config=self.config
+                )
         if result.ok:
             self.home.changed(turn, result.changes)
         return result
+
+    def _run_known(
+        self, turn: Turn, command: str, text: str, form: ActionForm | None
+    ) -> Result | None:
+        """In the worker thread: the command, when everyone in it is known (else None)."""
+        request = self.requests.build_known(turn, command, text, form=form)
+        if request is None:
+            return None
+        return run(request, engine=self.engine, config=self.config)
 
     async def agenda_choices(self, turn: Turn) -> list[tuple[int, str]]:
         """The agenda items the action modal offers."""
