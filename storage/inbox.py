@@ -48,6 +48,10 @@ _TABLE = InboxItem.metadata.tables["inbox"]
 # On the table, not the model: the ORM's bulk-statement bookkeeping cost a sixth of a
 # command's pipeline, and no object of these rows is loaded where they run.
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_PG_LOCK_WAIT = text(
+    "SELECT set_config('lock_timeout', :lock, true), "
+    "set_config('statement_timeout', :statement, true)"
+)
 _MARK_DONE = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("item_id"), _TABLE.c.status != InboxStatus.DONE.value)
@@ -178,8 +182,8 @@ def _short_lock_wait(conn: Connection, seconds: float) -> None:
         busy_timeout(conn, seconds)
     else:
         millis = max(1, int(seconds * 1000))
-        conn.execute(text(f"SET LOCAL lock_timeout = '{millis}ms'"))
-        conn.execute(text(f"SET LOCAL statement_timeout = '{millis * 3}ms'"))
+        # Both in one round trip (set_config with true is SET LOCAL).
+        conn.execute(_PG_LOCK_WAIT, {"lock": f"{millis}ms", "statement": f"{millis * 3}ms"})
 
 
 def _restore_lock_wait(conn: Connection) -> None:
