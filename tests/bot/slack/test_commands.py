@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from bot.settings import Settings
 from bot.web import create_app
 from storage.db import make_engine
-from tests.bot.slack.conftest import SECRET, SlackHarness, sign
+from tests.bot.slack.conftest import SECRET, SlackHarness, _harness, sign
 from tests.bot.slack.helpers import slack_actions, slack_people
 
 
@@ -64,6 +64,20 @@ async def test_profiles_are_cached_not_asked_again(slack: SlackHarness) -> None:
     await slack.command("/action", "add Två <@U0LISA>")
 
     assert len(slack.stub.of("users.info")) == 2  # the caller and Lisa, once each
+
+
+async def test_after_a_restart_known_people_are_read_from_storage_not_asked_again(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("/action", "add Ett <@U0LISA>")
+    asked = len(slack.stub.of("users.info"))
+
+    async for restarted in _harness(slack.engine, slack.stub):  # a new process, same database
+        restarted._n = slack._n  # Slack's trigger ids go on; a repeated one is a redelivery
+        await restarted.command("/action", "add Två <@U0LISA>", response="two")
+        [answer] = [c for c in restarted.stub.of("response_url") if c.args["_name"] == "two"]
+        assert "#2" in answer.args["text"] and "Lisa Andersson" in answer.args["text"]
+    assert len(slack.stub.of("users.info")) == asked == 2
 
 
 async def test_english_locale_gets_english(slack: SlackHarness) -> None:
