@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from commands.request import UserRef
 from storage import people
-from storage.db import transaction
+from storage.db import single_statement, transaction
 from storage.workspaces import get_or_create_workspace, get_workspace
 
 
@@ -29,7 +29,10 @@ def known_profiles(
         return {}
     with engine.connect() as conn:
         rows = people.stored_profiles(
-            conn, platform=platform, workspace=workspace, platform_user_ids=user_ids
+            single_statement(conn),
+            platform=platform,
+            workspace=workspace,
+            platform_user_ids=user_ids,
         )
     found: dict[str, tuple[UserRef, datetime | None]] = {}
     for user_id, name, timezone, locale, email, fetched in rows:

@@ -226,6 +226,8 @@ def _notify(session: Session) -> None:
         return
     who = _who(session)
     size = len(who.people) + len(who.actions) + (1 if who.broad else 0) + (1 if who.timing else 0)
+    if size == 0:  # concerns no one (a new action before its owners): a round trip for nothing
+        return
     if session.info.get(_NOTIFIED) and size == who.notified:
         return
     session.info[_NOTIFIED] = True
