@@ -106,6 +106,21 @@ async def test_database_down_then_back_without_restart(
     assert ws_after["decisions"] == ws_before["decisions"]
 
 
+def test_a_restart_between_commands_goes_unnoticed(
+    stoppable_postgres: StoppableCluster, pg_engine: Engine
+) -> None:
+    """The pooled connections died with the server; the next command gets a live one."""
+    console = Transcript(pg_engine)
+    assert not console.send("/action add Ring Anna").error
+
+    stoppable_postgres.stop()
+    stoppable_postgres.restart()
+
+    reply = console.send("/action add Boka lokal")
+    assert not reply.error, reply.as_text()
+    assert "#2" in reply.as_text()
+
+
 async def test_database_dies_in_the_middle_of_a_command(
     stoppable_postgres: StoppableCluster, pg_engine: Engine
 ) -> None:
