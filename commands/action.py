@@ -521,10 +521,21 @@ def assign(ctx: Ctx, text: str) -> Reply:
     words=("ändra", "andra", "redigera", "change"),
 )
 def edit(ctx: Ctx, text: str) -> Reply:
-    """Change the text, unless the meeting's minutes are approved."""
+    """Change the text, unless the meeting's minutes are approved.
+
+    "ändra #3 datum fredag" and "ändra #3 ansvarig @Lisa" change the date and the owners,
+    as people say it; "ändra #3 text …" the text. A text that only starts with such a word
+    ("Datum för nästa möte bestäms") stays a text.
+    """
     action, body = _action_arg(ctx, "edit", text)
     if not body:
         raise CommandError("edit_usage")
+    other = _other_field(ctx, action, body)
+    if other is not None:
+        return other
+    head, _, tail = body.partition(" ")
+    if head.casefold().rstrip(":") in _TEXT_FIELD and tail.strip():
+        body = tail.strip()
     _check_text(body)
     if _locked(ctx, action):
         raise CommandError("action_locked", number=action.number)
@@ -532,6 +543,39 @@ def edit(ctx: Ctx, text: str) -> Reply:
         ctx.session, action=action, op="edit", actor_id=ctx.caller_id, at=ctx.now, text=body
     )
     return _one(ctx, action, t(ctx.lang, "action_edited", number=action.number))
+
+
+_DUE_FIELD = frozenset(
+    {"datum", "datumet", "slutdatum", "slutdatumet", "senast", "deadline", "date", "due"}
+)
+_OWNER_FIELD = frozenset({"ansvarig", "ansvariga", "ägare", "owner", "owners"})
+_TEXT_FIELD = frozenset({"text", "texten"})
+
+
+def _other_field(ctx: Ctx, action: Action, body: str) -> Reply | None:
+    """The date or owner change an "ändra" names, done; None when it is a new text."""
+    head, _, tail = body.partition(" ")
+    field, tail = head.casefold().rstrip(":"), tail.strip()
+    if not tail:
+        return None
+    arg = f"#{action.number} {tail}"
+    if field in _OWNER_FIELD:
+        leftover, tokens = split_owners(tail)
+        return assign(ctx, arg) if tokens and not leftover else None
+    if field not in _DUE_FIELD:
+        return None
+    if tail.casefold() not in NO_DATE_WORDS:
+        try:
+            parse_date(
+                tail,
+                today=ctx.today,
+                next_meeting=next_meeting_date(ctx),
+                series_meeting=series_meeting_lookup(ctx),
+            )
+        except DateError as err:
+            if err.code == "unknown":  # not a date at all: the words are the new text
+                return None
+    return due(ctx, arg)  # also a date that does not exist: said as for /åtgärd datum
 
 
 @subcommand(
@@ -625,7 +669,7 @@ def history_lines(ctx: Ctx, action: Action) -> list[Line]:
 @subcommand(
     "action",
     "show",
-    words=("visa", "view"),
+    words=("visa", "view", "historik", "history"),
     read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:

@@ -366,6 +366,29 @@ def test_show_tells_the_whole_history(console_any: Transcript) -> None:
     assert history == expected
 
 
+def test_change_says_which_field_as_people_say_it(console: Transcript) -> None:
+    """"ändra #1 datum …" moves the date, "ändra #1 ansvarig @…" the owners; the text stays."""
+    console.send('/åtgärd ny Skicka kallelse @"Anna Berg" senast 2026-12-10')
+
+    moved = console.send("/åtgärd ändra #1 datum 2026-12-17")
+    assert not moved.error and "#1" in moved.headline
+    assert console.send('/åtgärd ändra #1 ansvarig @"Per Ek"').lines
+    refused = console.send("/åtgärd ändra #1 datum 31 februari")
+    assert refused.error and "31 februari" in refused.as_text()
+    action = _actions(console.engine)[1]
+    assert action["text"] == "Skicka kallelse"
+    assert action["due_date"] == "2026-12-17"
+    assert [o["name"] for o in action["owners"]] == ["Per Ek"]
+
+    # A text that only starts with such a word is a text; "text …" says so outright.
+    console.send("/åtgärd ändra #1 Datum för nästa möte bestäms")
+    assert _actions(console.engine)[1]["text"] == "Datum för nästa möte bestäms"
+    console.send("/åtgärd ändra #1 text Skicka kallelse och handlingar")
+    assert _actions(console.engine)[1]["text"] == "Skicka kallelse och handlingar"
+    assert _actions(console.engine)[1]["due_date"] == "2026-12-17"
+    assert "Historik:" in console.text("/åtgärd historik #1")
+
+
 # -- the export shows what the replies said -----------------------------------------------------
 
 
