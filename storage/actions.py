@@ -98,7 +98,7 @@ def create_action(
             [{"action_id": action.id, "person_id": p, "position": i} for p, i in named],
         )
         changes.wrote_owners(session, [p for p, _ in named])
-    audit.record_now(
+    audit.record(
         session,
         workspace_id=workspace_id,
         actor_id=created_by_id,
@@ -107,6 +107,7 @@ def create_action(
         op="create",
         at=at,
         after=audit.snapshot(action, owner_ids=[p for p, _ in named]),
+        at_once=True,
     )
     return action
 

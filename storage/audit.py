@@ -18,6 +18,9 @@ def snapshot(obj: SQLModel, **extra: Any) -> dict[str, Any]:
     return data
 
 
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+
+
 def record(
     session: Session,
     /,
@@ -30,7 +33,8 @@ def record(
     at: datetime,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
+    at_once: bool = False,
+) -> None:
     """Add an audit event to the session's transaction.
 
     Args:
@@ -43,45 +47,10 @@ def record(
         at: when (aware UTC).
         before: the record before the change.
         after: the record after the change.
-
-    Returns:
-        The pending event.
+        at_once: written straight away on the transaction's connection, as no object
+            (the command path, where the flush it would need costs more than the statement).
     """
-    event = AuditEvent(
-        workspace_id=workspace_id,
-        actor_id=actor_id,
-        at=at,
-        entity=entity,
-        entity_id=entity_id,
-        op=op,
-        before=before,
-        after=after,
-    )
-    session.add(event)
-    return event
-
-
-_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
-
-
-def record_now(
-    session: Session,
-    /,
-    *,
-    workspace_id: int | None,
-    actor_id: int | None,
-    entity: str,
-    entity_id: int,
-    op: str,
-    at: datetime,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """:func:`record`, written at once on the transaction's connection (no object, no flush).
-
-    For the command path, where a flush of its own costs more than the statement.
-    """
-    row = {
+    row: dict[str, Any] = {
         "workspace_id": workspace_id,
         "actor_id": actor_id,
         "at": at,
@@ -91,7 +60,10 @@ def record_now(
         "before": before,
         "after": after,
     }
-    session.connection().execute(_INSERT, row)
+    if at_once:
+        session.connection().execute(_INSERT, row)
+    else:
+        session.add(AuditEvent(**row))
 
 
 class _Keyed(Protocol):
