@@ -123,23 +123,14 @@ def _first_positions(person_ids: Iterable[int]) -> list[tuple[int, int]]:
     return list(seen.items())
 
 
-def _set_owners(
-    session: Session, /, *, action_id: int, person_ids: Iterable[int], new: bool = False
-) -> list[int]:
-    """Replace an action's owners (``new``: it has none yet); return them in order."""
-    if not new:
-        for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
-            session.delete(link)
-        session.flush()
-    seen: list[int] = []
-    for position, pid in enumerate(person_ids):
-        if pid in seen:
-            continue
-        seen.append(pid)
+def _set_owners(session: Session, /, *, action_id: int, person_ids: Iterable[int]) -> None:
+    """Replace an action's owners, each once, in the order first named."""
+    for link in session.exec(select(ActionOwner).where(ActionOwner.action_id == action_id)):
+        session.delete(link)
+    session.flush()
+    for pid, position in _first_positions(person_ids):
         session.add(ActionOwner(action_id=action_id, person_id=pid, position=position))
-    if not new:
-        session.flush()
-    return seen
+    session.flush()
 
 
 def get_action(session: Session, /, *, workspace_id: int, number: int) -> Action | None:
