@@ -367,7 +367,7 @@ def test_show_tells_the_whole_history(console_any: Transcript) -> None:
 
 
 def test_change_says_which_field_as_people_say_it(console: Transcript) -> None:
-    """"ändra #1 datum …" moves the date, "ändra #1 ansvarig @…" the owners; the text stays."""
+    """Saying the field ("ändra #1 datum …", "… ansvarig @…") changes it; the text stays."""
     console.send('/åtgärd ny Skicka kallelse @"Anna Berg" senast 2026-12-10')
 
     moved = console.send("/åtgärd ändra #1 datum 2026-12-17")
