@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, busy_timeout, is_sqlite
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, busy_timeout
 from storage.models import InboxItem, InboxStatus
 
 # How long the acknowledgement path waits for a database lock before giving up.
@@ -178,7 +178,7 @@ def _insert(
 
 
 def _short_lock_wait(conn: Connection, seconds: float) -> None:
-    if is_sqlite(str(conn.engine.url)):
+    if conn.dialect.name == "sqlite":
         busy_timeout(conn, seconds)
     else:
         millis = max(1, int(seconds * 1000))
@@ -189,7 +189,7 @@ def _short_lock_wait(conn: Connection, seconds: float) -> None:
 def _restore_lock_wait(conn: Connection) -> None:
     # The SQLite connection goes back to the pool; PostgreSQL's SET LOCAL ended with the
     # transaction by itself.
-    if is_sqlite(str(conn.engine.url)):
+    if conn.dialect.name == "sqlite":
         busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS / 1000)
 
 
