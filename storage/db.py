@@ -147,9 +147,14 @@ def _serialise_writers(engine: Engine) -> None:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """Open a session that commits on success and rolls back on any error."""
-    with Session(engine, expire_on_commit=False) as session:
+def transaction(engine: Engine, *, session_class: type[Session] = Session) -> Iterator[Session]:
+    """Open a session that commits on success and rolls back on any error.
+
+    Args:
+        engine: the database.
+        session_class: a subclass of Session with listeners of its own (the command pipeline's).
+    """
+    with session_class(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

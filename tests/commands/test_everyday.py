@@ -469,3 +469,18 @@ def test_a_hint_names_the_commands_the_way_the_user_types_them(console: Transcri
     assert slack.headline == "Skriv /beslut rätta B3 eller /action ny …"
     english = Reply("Write /action new …", error=True, lang="en")
     assert in_users_words(english, "console") == english
+
+
+def test_a_text_longer_than_its_column_is_refused_and_nothing_changes(console: Transcript) -> None:
+    """A pasted wall of text gets a short answer in Swedish, not a database error."""
+    console.send('/åtgärd ny Skicka kallelse @"Anna Berg" senast 2026-12-10')
+    wall = "Bakgrund " * 500  # 4,500 characters; the column holds 4,000
+
+    refused = console.send(f'/åtgärd ny {wall}@"Anna Berg"')
+    assert refused.error and "högst 4000 tecken" in refused.as_text()
+    edited = console.send(f"/åtgärd ändra #1 {wall}")
+    assert edited.error and "högst 4000 tecken" in edited.as_text()
+    long_name = "Anna " + "Berg-" * 50  # a name of 255 characters; names hold 200
+    named = console.send(f'/åtgärd ny Ring kommunerna @"{long_name}"')
+    assert named.error and "högst 200 tecken" in named.as_text()
+    assert [a["text"] for a in _actions(console.engine).values()] == ["Skicka kallelse"]
