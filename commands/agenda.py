@@ -12,7 +12,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from commands import format as fmt
-from commands.channel import channel_series, next_meeting, running_meeting, visibility
+from commands.channel import (
+    channel_series,
+    meeting_on,
+    next_meeting,
+    running_meeting,
+    visibility,
+)
 from commands.context import Ctx, build_ctx
 from commands.errors import CommandError
 from commands.i18n import t
@@ -102,11 +108,12 @@ def add(ctx: Ctx, text: str) -> Reply:
     read_only=True,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
-    """Show the next meeting's agenda, or the items held for the series."""
+    """Show the agenda of the meeting on the day named, else the next meeting's, else the
+    items held for the series."""
     series = channel_series(ctx)
     if not series:
         raise CommandError("no_series")
-    meeting = next_meeting(ctx)
+    meeting = meeting_on(ctx, text) or next_meeting(ctx)
     if meeting is not None:
         assert meeting.id is not None
         lines = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang)

@@ -13,7 +13,9 @@ from commands.dates import (
     DateError,
     MeetingLookup,
     describe_period,
+    format_date,
     format_day_month_year,
+    parse_date,
     weekday_name,
 )
 from commands.errors import CommandError
@@ -48,6 +50,51 @@ def next_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
     """The next planned meeting of this channel (``ids``: its series, if known)."""
     return meeting_repo.next_meeting(
         ctx.session, series_ids=series_ids(ctx) if ids is None else ids, after=ctx.now
+    )
+
+
+def meeting_on(ctx: Ctx, text: str) -> Meeting | None:
+    """The channel's meeting on the day the user named ("14 januari", "2027-01-14").
+
+    None when ``text`` names no date at all, so the caller shows what it shows without one.
+    A day without a year that passed lately ("12 november") may mean that day or next
+    year's: the one with a meeting is taken.
+
+    Raises:
+        CommandError: the date does not exist ("31 februari"), or no meeting of this
+            channel falls on it (the message names the nearest ones).
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        days = [parse_date(text, today=ctx.today)]
+    except DateError as err:
+        if err.code == "unknown":
+            return None
+        if err.code != "ask_year" or err.year is None:
+            raise date_error(err, ctx.lang) from err
+        days = [
+            parse_date(f"{text} {year}", today=ctx.today) for year in (ctx.today.year, err.year)
+        ]
+    series = {s.id: s for s in channel_series(ctx) if s.id is not None}
+    meetings = meeting_repo.meetings_of_series(ctx.session, series_ids=list(series))
+    dated = [
+        (local_date(m.starts_at, ctx.series_tz(series.get(m.series_id or 0))), m) for m in meetings
+    ]
+    for day in days:
+        for when, meeting in dated:
+            if when == day:
+                return meeting
+    if not dated:
+        raise CommandError("no_meetings")
+    nearest = sorted(dated, key=lambda pair: abs((pair[0] - days[0]).days))[:2]
+    raise CommandError(
+        "no_meeting_on",
+        day=format_date(days[0], ctx.lang),
+        near=", ".join(
+            format_date(when, ctx.lang) for when, _ in sorted(nearest, key=lambda p: p[0])
+        ),
     )
 
 

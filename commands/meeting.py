@@ -8,7 +8,14 @@ from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 
 from commands import format as fmt
-from commands.channel import channel_series, date_error, next_meeting, running_meeting, series_ids
+from commands.channel import (
+    channel_series,
+    date_error,
+    meeting_on,
+    next_meeting,
+    running_meeting,
+    series_ids,
+)
 from commands.confirm import ask, command_line
 from commands.context import Ctx
 from commands.dates import DateError, format_date, parse_date, parse_time_span
@@ -508,8 +515,8 @@ def _describe(ctx: Ctx, meeting: Meeting, headline: str) -> Reply:
     read_only=True,
 )
 def show(ctx: Ctx, text: str) -> Reply:
-    """Show the running meeting, else the next, else the latest."""
-    meeting = running_meeting(ctx) or next_meeting(ctx)
+    """Show the meeting on the day named, else the running one, the next or the latest."""
+    meeting = meeting_on(ctx, text) or running_meeting(ctx) or next_meeting(ctx)
     if meeting is None:
         every = repo.meetings_of_series(ctx.session, series_ids=series_ids(ctx))
         if not every:

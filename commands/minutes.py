@@ -16,7 +16,13 @@ from sqlmodel import col, select
 from commands import format as fmt
 from commands import minutes_doc
 from commands.assignment_followup import files_for_meeting
-from commands.channel import channel_series, parse_number, running_meeting, series_ids
+from commands.channel import (
+    channel_series,
+    meeting_on,
+    parse_number,
+    running_meeting,
+    series_ids,
+)
 from commands.context import Ctx
 from commands.errors import CommandError
 from commands.i18n import t
@@ -58,7 +64,11 @@ def _latest_held(ctx: Ctx) -> Meeting | None:
 
 
 def pick_meeting(ctx: Ctx, text: str) -> Meeting:
-    """The meeting a command names by id or ISO date, else the channel's current one."""
+    """The meeting a command names by id or date, else the channel's current one.
+
+    A date as people write it ("10 december") names the channel's meeting that day; its
+    first word alone would otherwise read as a meeting id.
+    """
     token = text.split()[0] if text.split() else ""
     if not token:
         meeting = running_meeting(ctx) or _latest_held(ctx)
@@ -69,6 +79,10 @@ def pick_meeting(ctx: Ctx, text: str) -> Meeting:
         day = date.fromisoformat(token)
     except ValueError:
         day = None
+    if day is None and (len(text.split()) > 1 or parse_number(token) is None):
+        on_day = meeting_on(ctx, text)
+        if on_day is not None:
+            return on_day
     if day is not None:
         stmt = select(Meeting).where(Meeting.workspace_id == ctx.ws_id).order_by(col(Meeting.id))
         found = [m for m in ctx.session.exec(stmt) if fmt.local_date(m.starts_at, ctx.tz) == day]

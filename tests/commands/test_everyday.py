@@ -484,3 +484,25 @@ def test_a_text_longer_than_its_column_is_refused_and_nothing_changes(console: T
     named = console.send(f'/åtgärd ny Ring kommunerna @"{long_name}"')
     assert named.error and "högst 200 tecken" in named.as_text()
     assert [a["text"] for a in _actions(console.engine).values()] == ["Skicka kallelse"]
+
+
+def test_a_meeting_is_named_by_its_day_as_people_say_it(console: Transcript) -> None:
+    """ "/dagordning visa 14 januari" shows that meeting's agenda, not the next one's."""
+    console.send(PLAN)
+    console.send("/meeting new KC-möte 2027-01-14 08:30-12:00 Stadshuset")
+    console.send("/dagordning ny Budget 2027")  # for the next meeting, 10 December
+
+    january = console.send("/dagordning visa 14 januari")
+    assert "14 jan 2027" in january.headline and "Budget" not in january.as_text()
+    assert "10 dec 2026" in console.send("/möte visa 10 december").headline
+    minutes = console.send("/möte protokoll 10 december")
+    assert not minutes.error and "10 dec 2026" in minutes.headline
+
+    missing = console.send("/dagordning visa 3 mars")
+    assert missing.error
+    assert "3 mars 2027" in missing.headline and "14 jan 2027" in missing.headline
+    impossible = console.send("/möte visa 31 februari")
+    assert impossible.error and "31 februari" in impossible.headline
+    # Without a date, or with words that are no date, the next meeting as before.
+    for text in ("/dagordning visa", "/dagordning visa KC-möte"):
+        assert "Budget 2027" in console.text(text)
