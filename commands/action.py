@@ -52,6 +52,13 @@ _ID_TOKEN_RE = re.compile(
 LIST_WORDS = {"sv": ("lista", "sida"), "en": ("list", "page")}
 NO_DATE_WORDS = frozenset({"inget", "ingen", "none", "no", "-", "bort", "remove"})
 HISTORY_WORDS = frozenset({"historik", "history", "historiska", "importerade", "imported"})
+# What "/action lista <ord>" shows; typed alone ("/åtgärd mina") the word lists the same.
+_MINE = ("mine", "mina", "my", "mitt", "mig")
+_ALL = ("all", "alla", "öppna", "open")
+_OVERDUE = ("overdue", "försenade", "forsenade", "sena", "late")
+_DONE = ("done", "klara", "stängda", "closed")
+_CANCELLED = ("cancelled", "canceled", "strukna", "struken")
+_LIST_FILTERS = frozenset((*_MINE, *_ALL, *_OVERDUE, *_DONE, *_CANCELLED, *HISTORY_WORDS))
 
 
 def _one(
@@ -205,6 +212,7 @@ def _page(text: str) -> tuple[str, int]:
     "list",
     words=("lista", "ls", "visa-alla"),
     read_only=True,
+    filters=_LIST_FILTERS,
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """List actions: mine, all, overdue, done, cancelled or someone's, a page at a time."""
@@ -217,15 +225,15 @@ def list_(ctx: Ctx, text: str) -> Reply:
     history = False
     if word == "":
         involving_id, headline = ctx.caller_id, t(ctx.lang, "list_involving")
-    elif word in ("mine", "mina", "my", "mitt", "mig"):
+    elif word in _MINE:
         owner_id, headline = ctx.caller_id, t(ctx.lang, "list_mine")
-    elif word in ("all", "alla", "öppna", "open"):
+    elif word in _ALL:
         headline = t(ctx.lang, "list_all")
-    elif word in ("overdue", "försenade", "forsenade", "sena", "late"):
+    elif word in _OVERDUE:
         due_before, headline = ctx.today, t(ctx.lang, "list_overdue")
-    elif word in ("done", "klara", "stängda", "closed"):
+    elif word in _DONE:
         statuses, headline = (ActionStatus.DONE,), t(ctx.lang, "list_done")
-    elif word in ("cancelled", "canceled", "strukna", "struken"):
+    elif word in _CANCELLED:
         statuses, headline = (ActionStatus.CANCELLED,), t(ctx.lang, "list_cancelled")
     elif word in HISTORY_WORDS:
         history, headline = True, t(ctx.lang, "list_history")

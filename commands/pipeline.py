@@ -269,7 +269,11 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     request = ctx.request
     command = registry.canonical_command(request.command)
     if command is None:
-        raise CommandError("unknown_command", command=request.command.lstrip("/"))
+        close = registry.suggest_command(request.command)
+        suggestion = t(ctx.lang, "did_you_mean", word=f"/{close}") if close else ""
+        raise CommandError(
+            "unknown_command", command=request.command.lstrip("/")[:40], suggestion=suggestion
+        )
     text = clean(request.text).strip()
     if len(text) > MAX_TEXT:
         raise CommandError("too_long", max=MAX_TEXT)
@@ -291,6 +295,10 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
             rest = after
     if sub is None:
         sub = registry.find(command, word)
+    if sub is None:
+        sub = registry.filtered(command, word)
+        if sub is not None:
+            rest = text  # the word is the argument: "/åtgärd mina" lists mine
     if sub is None:
         close = registry.suggest(command, word)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""

@@ -72,6 +72,7 @@ class Sub:
     handler: Handler
     read_only: bool = False
     topics: frozenset[str] = frozenset()
+    filters: frozenset[str] = frozenset()
 
     def usage(self, lang: str) -> str:
         """The usage line, from the catalogue (``help_<command>_<name>_usage``)."""
@@ -92,6 +93,7 @@ def subcommand(
     words: tuple[str, ...],
     read_only: bool = False,
     topics: frozenset[str] = frozenset(),
+    filters: frozenset[str] = frozenset(),
 ) -> Callable[[Handler], Handler]:
     """Register a handler for ``/<command> <word> …``.
 
@@ -104,13 +106,15 @@ def subcommand(
             (a Teams list card refreshed after a click) and nothing needs refreshing.
         topics: the words of its own subcommands ("ny", "visa" of ``/meeting series``), so
             that "``/meeting series ny hjälp``" is a request for help too.
+        filters: words of its own argument that people also type without the subcommand
+            ("/åtgärd mina" for "/åtgärd lista mina"); a subcommand's own word wins.
 
     Returns:
         A decorator that registers and returns the handler.
     """
 
     def register(handler: Handler) -> Handler:
-        sub = Sub(command, name, (name, *words), handler, read_only, topics)
+        sub = Sub(command, name, (name, *words), handler, read_only, topics, filters)
         SUBCOMMANDS.setdefault(command, []).append(sub)
         return handler
 
@@ -126,10 +130,26 @@ def find(command: str, word: str) -> Sub | None:
     return None
 
 
+def filtered(command: str, word: str) -> Sub | None:
+    """Return the subcommand whose argument a word is, typed on its own ("mina")."""
+    wanted = word.casefold()
+    for sub in SUBCOMMANDS.get(command, []):
+        if wanted in sub.filters:
+            return sub
+    return None
+
+
 def suggest(command: str, word: str) -> str | None:
     """Return the closest subcommand word to a typo, if any is close."""
     candidates = [w for sub in SUBCOMMANDS.get(command, []) for w in sub.words]
     close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest_command(word: str) -> str | None:
+    """Return the command name closest to a typo ("åtgräd" → "åtgärd"), if any is close."""
+    typed = word.lstrip("/").casefold()
+    close = difflib.get_close_matches(typed, list(COMMAND_WORDS), n=1, cutoff=0.6)
     return close[0] if close else None
 
 

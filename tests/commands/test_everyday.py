@@ -506,3 +506,20 @@ def test_a_meeting_is_named_by_its_day_as_people_say_it(console: Transcript) -> 
     # Without a date, or with words that are no date, the next meeting as before.
     for text in ("/dagordning visa", "/dagordning visa KC-möte"):
         assert "Budget 2027" in console.text(text)
+
+
+def test_half_remembered_commands_are_understood_or_corrected(console: Transcript) -> None:
+    """ "/åtgärd mina" lists mine, as "/åtgärd lista mina" does; "/åtgräd" is named right."""
+    console.send('/åtgärd ny Skicka underlag @"Lisa Andersson" senast 2026-12-10')
+    console.send("/åtgärd ny Boka lokal @mig senast 2026-12-10")
+
+    mine = console.send("/åtgärd mina")
+    assert mine.headline == console.send("/åtgärd lista mina").headline
+    assert _numbers(mine) == [2]
+    assert _numbers(console.send("/åtgärd alla")) == [1, 2]
+    # A subcommand's own word still wins: "öppna" reopens, it does not list.
+    assert "redan öppen" in console.send("/åtgärd öppna 1").headline
+
+    typo = console.send("/åtgräd lista")
+    assert typo.error and "Menade du ”/åtgärd”?" in typo.headline
+    assert "Menade du" not in console.send("/xyz").headline
