@@ -38,12 +38,12 @@ from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
 from commands import uppdrag as _uppdrag  # noqa: F401
-from commands.confirm import split_marker
+from commands.confirm import command_line, split_marker
 from commands.context import Config, Ctx, build_ctx
 from commands.errors import CommandError, NeedsConfirmation
 from commands.i18n import lang_of, t
 from commands.metrics import record_command
-from commands.reply import Line, Reply
+from commands.reply import Button, ButtonKind, Line, Reply
 from commands.request import Request
 from commands.result import Changes, Outcome, Result
 from commands.sanitize import clean
@@ -301,6 +301,8 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
             rest = text  # the word is the argument: "/åtgärd mina" lists mine
     if sub is None:
         close = registry.suggest(command, word)
+        if len(text.split()) >= 3 and _adds(command):
+            raise _offer_add(ctx, word, rest, close)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
         raise CommandError("unknown_sub", word=word[:40], suggestion=suggestion, command=command)
     if registry.asks_help(sub, rest):
@@ -308,6 +310,32 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
         return help_reply(ctx, command, sub.words[0] if " " in word else word)
     routed.sub, routed.read_only = sub.name, sub.read_only
     return sub.handler(ctx, rest.strip())
+
+
+def _adds(command: str) -> bool:
+    sub = registry.find(command, "ny")
+    return sub is not None and sub.name == "add"
+
+
+def _offer_add(ctx: Ctx, word: str, rest: str, close: str | None) -> NeedsConfirmation:
+    """A sentence typed without "ny" ("/beslut KC godkänner budgeten"): offer to add it,
+    and the subcommand the first word is close to, if any ("Lisa" → "lista").
+
+    Nothing is stored unasked: a sentence that was meant otherwise costs one reply.
+    """
+    new = "ny" if ctx.lang == "sv" else "new"
+    options = [(t(ctx.lang, "offer_add_label"), command_line(ctx, f"{new} {word} {rest}"))]
+    if close is not None:
+        fixed = (t(ctx.lang, "offer_fix_label", word=close), command_line(ctx, f"{close} {rest}"))
+        options.insert(0, fixed)
+    lines = tuple(
+        Line(
+            t(ctx.lang, "confirm_option", label=label, command=f"/{line}"),
+            (Button(label, line, ButtonKind.RUN, primary=n == 0),),
+        )
+        for n, (label, line) in enumerate(options)
+    )
+    return NeedsConfirmation(Reply(t(ctx.lang, "offer_add", word=word[:40]), lines, lang=ctx.lang))
 
 
 def _typed_name(ctx: Ctx, command: str) -> str:

@@ -523,3 +523,19 @@ def test_half_remembered_commands_are_understood_or_corrected(console: Transcrip
     typo = console.send("/åtgräd lista")
     assert typo.error and "Menade du ”/åtgärd”?" in typo.headline
     assert "Menade du" not in console.send("/xyz").headline
+
+
+def test_a_sentence_without_ny_is_offered_not_stored(console: Transcript) -> None:
+    """ "/beslut KC godkänner budgeten" offers "/beslut ny …" as a button; nothing is kept."""
+    offer = console.send("/beslut KC godkänner budgeten")
+    assert [b.command for line in offer.lines for b in line.buttons] == [
+        "beslut ny KC godkänner budgeten"
+    ]
+    assert all(not ws["decisions"] for ws in _export(console.engine)["workspaces"])
+    assert "B1" in _press(console, offer, "Registrera som ny").headline
+
+    # A first word close to a subcommand offers that too, first.
+    both = console.send("/åtgärd klr 1 och 2")
+    commands = [b.command for line in both.lines for b in line.buttons]
+    assert commands == ["åtgärd klar 1 och 2", "åtgärd ny klr 1 och 2"]
+    assert _workspace(console.engine)["actions"] == []
