@@ -1244,7 +1244,7 @@ def describe_period(period: Period, year: int | None, lang: str) -> str:
 # Times
 # --------------------------------------------------------------------------
 
-_TIME_RE: Final = re.compile(r"(?:kl\.? ?)?(\d{1,2})(?:[:.](\d{2}))?", re.ASCII)
+_TIME_RE: Final = re.compile(r"(?:(?:kl\.?|klockan) ?)?(\d{1,2})(?:[:.](\d{2}))?", re.ASCII)
 _SPAN_SPLIT_RE: Final = re.compile(r"\s*[-–—]\s*")
 
 
@@ -1252,7 +1252,7 @@ def parse_time(text: str) -> time:
     """Read a clock time.
 
     Args:
-        text: ``"08:30"``, ``"8.30"``, ``"kl 9"``, ``"kl. 9"`` or ``"9"``.
+        text: ``"08:30"``, ``"8.30"``, ``"kl 9"``, ``"kl. 9"``, ``"klockan 9"`` or ``"9"``.
 
     Returns:
         The time of day.

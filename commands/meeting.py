@@ -18,7 +18,7 @@ from commands.channel import (
 )
 from commands.confirm import ask, command_line
 from commands.context import Ctx
-from commands.dates import DateError, format_date, parse_date, parse_time_span
+from commands.dates import DateError, format_date, parse_date, parse_time, parse_time_span
 from commands.errors import CommandError
 from commands.i18n import t
 from commands.owners import resolve_all, split_owners
@@ -99,6 +99,53 @@ def _find_span(words: list[str]) -> tuple[int, tuple[time, time] | None]:
     return 0, None
 
 
+# A lone clock time names the start only if it cannot be a place or a count: "kl 9",
+# "klockan 13.30", "08:30" (not a bare "9").
+_CLOCK_RE = re.compile(r"^(?:(?:kl\.?|klockan)\s*\d{1,2}([:.]\d{2})?|\d{1,2}[:.]\d{2})$", re.I)
+# "i Stadshuset", "på Teams": the place without its preposition.
+_PLACE_PREPOSITIONS = ("i", "på", "in", "at")
+
+
+def find_clock(words: list[str]) -> tuple[int, tuple[time, time | None] | None]:
+    """Read an optional time span or start time at the start of words.
+
+    Returns:
+        The words used and ``(start, end)``; end is None when only the start was given
+        (``kl 9``, ``klockan 13.30``, ``08:30``).
+
+    Raises:
+        CommandError: a span or time that does not exist (``12:00-08:30``, ``kl 25``).
+    """
+    used, span = _find_span(words)
+    if span is not None:
+        return used, span
+    for k in (2, 1):
+        chunk = " ".join(words[:k])
+        if len(words) >= k and _CLOCK_RE.match(chunk):
+            try:
+                return k, (parse_time(chunk), None)
+            except DateError as err:
+                raise CommandError("clock_invalid", text=chunk[:40]) from err
+    return 0, None
+
+
+def end_after(start: time, model: tuple[time | None, time | None]) -> time | None:
+    """The end of a meeting that starts at ``start`` and lasts as long as ``model`` does."""
+    begin, end = model
+    if begin is None or end is None or end <= begin:
+        return None
+    length = datetime.combine(date.min, end) - datetime.combine(date.min, begin)
+    finish = datetime.combine(date.min, start) + length
+    return finish.time() if finish.date() == date.min else None
+
+
+def place_of(words: list[str]) -> str | None:
+    """The place as typed, without a leading "i"/"på" ("i Stadshuset" → "Stadshuset")."""
+    if len(words) > 1 and words[0].casefold() in _PLACE_PREPOSITIONS:
+        words = words[1:]
+    return " ".join(words) or None
+
+
 def similar_series(ctx: Ctx, name: str) -> MeetingSeries | None:
     """An existing series whose name is this one typed almost right ("KC möte" ~ "KC-möte")."""
     if repo.get_series_by_name(ctx.session, workspace_id=ctx.ws_id, name=name) is not None:
@@ -156,7 +203,7 @@ def new(ctx: Ctx, text: str) -> Reply:
     start_i, end_i, day = found
     name = " ".join(words[:start_i]).strip('"“”')
     # The span first: a question about the name must not offer a command that fails.
-    used, span = _find_span(words[end_i:])
+    used, clock = find_clock(words[end_i:])
     if not name:
         existing = channel_series(ctx)
         if not existing:
@@ -170,7 +217,7 @@ def new(ctx: Ctx, text: str) -> Reply:
                 [ctx.request.text.split()[0], quoted_name(other), *words[start_i:]]
             ),
         )
-    place = " ".join(words[end_i + used :]) or None
+    place = place_of(words[end_i + used :])
     series = repo.get_or_create_series(
         ctx.session,
         workspace_id=ctx.ws_id,
@@ -181,12 +228,17 @@ def new(ctx: Ctx, text: str) -> Reply:
         timezone=ctx.workspace.timezone,
     )
     tz = ctx.series_tz(series)
-    if span is not None and series.start_time is None:
-        series.start_time, series.end_time = span
+    if clock is not None and series.start_time is None:
+        series.start_time, series.end_time = clock
     if place and not series.place:
         series.place = place
     ctx.session.add(series)
-    start_t, end_t = span if span else (series.start_time or DEFAULT_START, series.end_time)
+    if clock is None:
+        start_t, end_t = series.start_time or DEFAULT_START, series.end_time
+    else:
+        start_t, end_t = clock
+        if end_t is None:
+            end_t = end_after(start_t, (series.start_time, series.end_time))
     starts_at = datetime.combine(day, start_t, tz)
     if day < ctx.today:
         raise CommandError("meeting_in_past", date=format_date(day, ctx.lang))

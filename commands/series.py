@@ -15,6 +15,8 @@ from commands.meeting import (
     _find_date,
     _find_span,
     confirm_series_name,
+    end_after,
+    find_clock,
     quoted_name,
     span_or_refuse,
     title_of,
@@ -240,12 +242,13 @@ def _show(ctx: Ctx, name: str) -> Reply:
 
 def _planned_on(ctx: Ctx, words: list[str], usage: str) -> tuple[Meeting, int]:
     """The channel's planned meeting named by the first date (or meeting id) in words."""
-    if words and words[0].isdigit() and len(words[0]) < 7 and "/" not in words[0]:
+    found = _find_date(ctx, words)
+    named_by_day = found is not None and found[0] == 0 and found[1] > 1
+    if not named_by_day and words and words[0].isdigit() and len(words[0]) < 7:
         meeting = repo.get_meeting(ctx.session, workspace_id=ctx.ws_id, meeting_id=int(words[0]))
         if meeting is None or meeting.series_id not in series_ids(ctx):
             raise CommandError("move_not_found", date=words[0])
         return meeting, 1
-    found = _find_date(ctx, words)
     if found is None or found[0] != 0:
         raise CommandError(usage)
     _, end, day = found
@@ -274,7 +277,7 @@ def move(ctx: Ctx, text: str) -> Reply:
     meeting, used = _planned_on(ctx, words, "move_usage")
     rest = words[used:]
     found = _find_date(ctx, rest)
-    _, span = _find_span(rest[found[1] :] if found else rest)
+    _, span = find_clock(rest[found[1] :] if found else rest)
     if found is None and span is None:
         raise CommandError("move_usage")
     tz = ctx.series_tz(repo_series(ctx, meeting))
@@ -285,6 +288,13 @@ def move(ctx: Ctx, text: str) -> Reply:
     end_t: time | None
     if span is not None:
         start_t, end_t = span
+        if end_t is None:
+            old_end = (
+                meeting.ends_at.astimezone(tz).time().replace(tzinfo=None)
+                if meeting.ends_at
+                else None
+            )
+            end_t = end_after(start_t, (old_start.time().replace(tzinfo=None), old_end))
     else:
         start_t = old_start.time().replace(tzinfo=None)
         end_t = (

@@ -539,3 +539,25 @@ def test_a_sentence_without_ny_is_offered_not_stored(console: Transcript) -> Non
     commands = [b.command for line in both.lines for b in line.buttons]
     assert commands == ["åtgärd klar 1 och 2", "åtgärd ny klr 1 och 2"]
     assert _workspace(console.engine)["actions"] == []
+
+
+def test_a_meeting_time_is_said_as_kl_9(console: Transcript) -> None:
+    """ "kl 9" and "klockan 13.30" are the start, not the place; "i Stadshuset" is the place."""
+    plain = console.send("/möte ny KC-möte 10 december kl 9")
+    assert not plain.error and plain.headline == "Möte planerat: KC-möte tors 10 dec 2026 09:00"
+
+    console.send("/möte ny Ledningsgrupp 14 januari 08:30-12:00")
+    said = console.send("/möte ny Ledningsgrupp 11 februari klockan 13.30 i Stadshuset")
+    # The series' meetings last 3½ hours, so this one does too.
+    assert said.headline.endswith("tors 11 feb 2027 13:30–17:00, Stadshuset")
+
+    # "flytta 10 december …" names the meeting of that day (not meeting id 10).
+    moved = console.send("/möte flytta 10 december kl 10")
+    assert not moved.error and "tors 10 dec 2026 10:00" in moved.headline
+    moved = console.send("/möte flytta 14 januari 15 januari kl. 9")
+    assert "fre 15 jan 2027 09:00–12:30" in moved.headline
+
+    before = _export(console.engine)["workspaces"]
+    wrong = console.send("/möte ny KC-möte 11 mars kl 25")
+    assert wrong.error and wrong.headline.startswith("”kl 25” är inget klockslag.")
+    assert _export(console.engine)["workspaces"] == before
