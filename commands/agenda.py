@@ -20,9 +20,10 @@ from commands.channel import (
     visibility,
 )
 from commands.context import Ctx, build_ctx
+from commands.dates import format_day_month_year
 from commands.errors import CommandError
-from commands.i18n import t
-from commands.meeting import ITEM_NUMBER_RE, title_of
+from commands.i18n import t, tn
+from commands.meeting import ITEM_NUMBER_RE, series_of, title_of
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply
@@ -113,11 +114,14 @@ def list_(ctx: Ctx, text: str) -> Reply:
     series = channel_series(ctx)
     if not series:
         raise CommandError("no_series")
-    meeting = meeting_on(ctx, text) or next_meeting(ctx)
+    running = running_meeting(ctx) if not text.strip() else None
+    meeting = meeting_on(ctx, text) or running or next_meeting(ctx)
     if meeting is not None:
         assert meeting.id is not None
         lines = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang)
         headline = t(ctx.lang, "agenda_for", title=title_of(ctx, meeting))
+        if running is not None:
+            lines.extend(_proposed_for_next(ctx))
     else:
         assert series[0].id is not None
         lines = [
@@ -128,6 +132,31 @@ def list_(ctx: Ctx, text: str) -> Reply:
             ctx.lang, "agenda_for", title=t(ctx.lang, "agenda_pending", series=series[0].name)
         )
     return Reply(headline, tuple(lines or [Line(t(ctx.lang, "agenda_empty"))]), lang=ctx.lang)
+
+
+def _proposed_for_next(ctx: Ctx) -> list[Line]:
+    """While a meeting runs, /dagordning shows it; a line says what waits for the next one."""
+    meeting = next_meeting(ctx)
+    if meeting is not None:
+        assert meeting.id is not None
+        count = len(repo.items_of(ctx.session, meeting_id=meeting.id))
+        day = fmt.local_date(meeting.starts_at, ctx.series_tz(series_of(ctx, meeting)))
+        where = title_of(ctx, meeting)
+        command = f"/{ctx.request.command.lstrip('/')} {_list_word(ctx)} {format_day_month_year(day, ctx.lang)}"
+    else:
+        series = channel_series(ctx)
+        if not series or series[0].id is None:
+            return []
+        count = len(repo.pending_items(ctx.session, series_id=series[0].id))
+        where = t(ctx.lang, "agenda_pending", series=series[0].name)
+        command = ""
+    if not count:
+        return []
+    return [Line(tn(ctx.lang, "agenda_next_has", count, meeting=where, command=command).strip())]
+
+
+def _list_word(ctx: Ctx) -> str:
+    return "visa" if ctx.lang == "sv" else "show"
 
 
 # -- editing, renumbering, removing ------------------------------------------------------

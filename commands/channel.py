@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -24,6 +24,10 @@ from commands.reply import Visibility
 from storage import meetings as meeting_repo
 from storage.models import Meeting, MeetingSeries
 
+# A planned meeting not yet started stays "the next meeting" this long after its start
+# (meetings start late; /möte starta takes it without asking in this window), unless its
+# planned end has passed.
+LATE_START = timedelta(hours=2)
 _NUMBER_RE = re.compile(r"^#?[A-Za-z]?(\d{1,9})$")
 
 
@@ -47,10 +51,18 @@ def running_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
 
 
 def next_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
-    """The next planned meeting of this channel (``ids``: its series, if known)."""
-    return meeting_repo.next_meeting(
-        ctx.session, series_ids=series_ids(ctx) if ids is None else ids, after=ctx.now
-    )
+    """The next planned meeting of this channel (``ids``: its series, if known).
+
+    A meeting planned for 09:00 that nobody has started yet is still the next one at
+    09:20: agenda items added then belong to it, and /möte starta starts it.
+    """
+    ids = series_ids(ctx) if ids is None else ids
+    late = meeting_repo.next_meeting(ctx.session, series_ids=ids, after=ctx.now - LATE_START)
+    if late is None or late.starts_at >= ctx.now:
+        return late
+    if late.ends_at is None or late.ends_at > ctx.now:
+        return late
+    return meeting_repo.next_meeting(ctx.session, series_ids=ids, after=ctx.now)
 
 
 def meeting_on(ctx: Ctx, text: str) -> Meeting | None:

@@ -561,3 +561,28 @@ def test_a_meeting_time_is_said_as_kl_9(console: Transcript) -> None:
     wrong = console.send("/möte ny KC-möte 11 mars kl 25")
     assert wrong.error and wrong.headline.startswith("”kl 25” är inget klockslag.")
     assert _export(console.engine)["workspaces"] == before
+
+
+def test_a_meeting_that_starts_late_keeps_its_agenda(console: Transcript) -> None:
+    """At 09:20 the 09:00 meeting nobody has started is still "the next meeting"; while it
+    runs, /dagordning shows its agenda and says what waits for the next one."""
+    console.send("/möte ny KC-möte 2026-11-23 09:00-12:00 Stadshuset")
+    console.send("/möte ny KC-möte 2027-01-14 09:00-12:00")
+    # Once its planned end has passed, an unstarted meeting is no longer the next one.
+    console.now = NOW + timedelta(hours=4)
+    assert "14 jan 2027" in console.send("/dagordning ny Skolfrågor").headline
+    console.now = NOW + timedelta(minutes=20)
+    added = console.send('/dagordning ny Ekonomi – rapport @"Lisa Andersson"')
+    assert "tors 14 jan" not in added.headline and "23 nov 2026" in added.headline
+    console.send("/möte starta")
+    assert console.send("/möte punkt 1").headline == "Nu: punkt 1 Ekonomi – rapport"
+
+    console.send("/dagordning ny Budget 2027")
+    running = console.send("/dagordning lista")
+    assert "23 nov 2026" in running.headline
+    assert [line.text for line in running.lines] == [
+        "1 Ekonomi – rapport (föredragande: Lisa Andersson)",
+        "Föreslaget till KC-möte tors 14 jan 2027 09:00–12:00, Stadshuset: 2 punkter."
+        " /dagordning visa 14 januari 2027",
+    ]
+    assert "Budget 2027" in console.text("/dagordning visa 14 januari 2027")
