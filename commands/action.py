@@ -17,9 +17,10 @@ from commands.channel import (
     series_meeting_lookup,
     visibility,
 )
+from commands.confirm import command_line, offer
 from commands.context import Ctx
 from commands.dates import DateError, extract_due, format_date, parse_date
-from commands.errors import CommandError
+from commands.errors import CommandError, NeedsConfirmation
 from commands.forms import ActionForm
 from commands.i18n import t
 from commands.owners import OwnerToken, resolve_all, split_owners
@@ -108,6 +109,19 @@ def _locked(ctx: Ctx, action: Action) -> bool:
     return meeting is not None and meeting.status == MeetingStatus.APPROVED
 
 
+def _offer_without_date(ctx: Ctx, phrase: str) -> CommandError | NeedsConfirmation:
+    """ "till nästa möte" with no next meeting planned: offer the action without a date."""
+    text = re.sub(re.escape(phrase), " ", ctx.request.text, count=1, flags=re.IGNORECASE)
+    text = " ".join(text.split())
+    if text == " ".join(ctx.request.text.split()):
+        return CommandError("date_no_next_meeting", text=phrase[:60])
+    return offer(
+        ctx,
+        t(ctx.lang, "action_no_next_meeting", text=phrase[:60]),
+        [(t(ctx.lang, "action_without_date_label"), command_line(ctx, text))],
+    )
+
+
 @subcommand(
     "action",
     "add",
@@ -142,6 +156,8 @@ def add(ctx: Ctx, text: str) -> Reply:
                 series_meeting=series_meeting_lookup(ctx),
             )
         except DateError as err:
+            if err.code == "no_next_meeting":
+                raise _offer_without_date(ctx, err.text) from err
             raise date_error(err, ctx.lang) from err
         body = body.strip(" -–—,;:")
     if not body:

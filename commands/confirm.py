@@ -41,6 +41,27 @@ def command_line(ctx: Ctx, text: str | None = None) -> str:
     return f"{ctx.request.command.lstrip('/')} {body}".strip()
 
 
+def offer(ctx: Ctx, question: str, options: list[tuple[str, str]]) -> NeedsConfirmation:
+    """Build a question answered by running one of some commands (the first is the likely one).
+
+    Args:
+        ctx: the request's context.
+        question: the headline.
+        options: (label, command line without slash) of each way on.
+
+    Returns:
+        The exception to raise; nothing of the command is stored.
+    """
+    lines = tuple(
+        Line(
+            t(ctx.lang, "confirm_option", label=label, command=f"/{line}"),
+            (Button(label, line, ButtonKind.RUN, primary=n == 0),),
+        )
+        for n, (label, line) in enumerate(options)
+    )
+    return NeedsConfirmation(Reply(question, lines, lang=ctx.lang))
+
+
 def ask(
     ctx: Ctx, question: str, *, yes_label: str, alternatives: tuple[tuple[str, str], ...] = ()
 ) -> NeedsConfirmation:

@@ -38,12 +38,12 @@ from commands import preferences as _preferences  # noqa: F401
 from commands import registry
 from commands import series as _series  # noqa: F401
 from commands import uppdrag as _uppdrag  # noqa: F401
-from commands.confirm import command_line, split_marker
+from commands.confirm import command_line, offer, split_marker
 from commands.context import Config, Ctx, build_ctx
 from commands.errors import CommandError, NeedsConfirmation
 from commands.i18n import lang_of, t
 from commands.metrics import record_command
-from commands.reply import Button, ButtonKind, Line, Reply
+from commands.reply import Line, Reply
 from commands.request import Request
 from commands.result import Changes, Outcome, Result
 from commands.sanitize import clean
@@ -328,14 +328,7 @@ def _offer_add(ctx: Ctx, word: str, rest: str, close: str | None) -> NeedsConfir
     if close is not None:
         fixed = (t(ctx.lang, "offer_fix_label", word=close), command_line(ctx, f"{close} {rest}"))
         options.insert(0, fixed)
-    lines = tuple(
-        Line(
-            t(ctx.lang, "confirm_option", label=label, command=f"/{line}"),
-            (Button(label, line, ButtonKind.RUN, primary=n == 0),),
-        )
-        for n, (label, line) in enumerate(options)
-    )
-    return NeedsConfirmation(Reply(t(ctx.lang, "offer_add", word=word[:40]), lines, lang=ctx.lang))
+    return offer(ctx, t(ctx.lang, "offer_add", word=word[:40]), options)
 
 
 def _typed_name(ctx: Ctx, command: str) -> str:

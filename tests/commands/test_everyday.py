@@ -586,3 +586,16 @@ def test_a_meeting_that_starts_late_keeps_its_agenda(console: Transcript) -> Non
         " /dagordning visa 14 januari 2027",
     ]
     assert "Budget 2027" in console.text("/dagordning visa 14 januari 2027")
+
+
+def test_till_nasta_mote_without_a_next_meeting_offers_no_date(console: Transcript) -> None:
+    """In the year's last meeting, "till nästa möte" has no date: one press keeps the action
+    without one; nothing is stored unasked."""
+    console.send(PLAN)
+    console.now = datetime(2026, 12, 10, 8, 35, tzinfo=NOW.tzinfo)
+    console.send("/möte starta")
+    offer = console.send('/åtgärd ny Ta fram prognos @"Lisa Andersson" till nästa möte')
+    assert offer.headline.startswith("Inget kommande möte är planerat i den här kanalen")
+    assert _workspace(console.engine)["actions"] == []
+    kept = _press(console, offer, "Registrera utan slutdatum")
+    assert kept.lines[0].text == "#1 Ta fram prognos — ansvarig: Lisa Andersson — inget slutdatum"
