@@ -223,6 +223,20 @@ def _page(text: str) -> tuple[str, int]:
     return text[: match.start()].strip(), page
 
 
+def _listed_person(ctx: Ctx, what: str) -> Person:
+    """Whose actions "/åtgärd lista @Per" (or "lista Per", as people type it) asks for."""
+    _, tokens = split_owners(what)
+    if not tokens and 0 < len(what.split()) <= 3 and not any(c.isdigit() for c in what):
+        try:
+            return resolve_all(ctx, [OwnerToken("word", what)])[0]
+        except CommandError as err:
+            if err.key != "person_unknown":
+                raise
+    if len(tokens) != 1:
+        raise CommandError("list_usage")
+    return resolve_all(ctx, tokens)[0]
+
+
 @subcommand(
     "action",
     "list",
@@ -254,10 +268,7 @@ def list_(ctx: Ctx, text: str) -> Reply:
     elif word in HISTORY_WORDS:
         history, headline = True, t(ctx.lang, "list_history")
     else:
-        _, tokens = split_owners(what)
-        if len(tokens) != 1:
-            raise CommandError("list_usage")
-        person = resolve_all(ctx, tokens)[0]
+        person = _listed_person(ctx, what)
         owner_id, headline = person.id, t(ctx.lang, "list_person", name=person.display_name)
     if page > 1:
         headline += t(ctx.lang, "list_page", page=page)
@@ -551,6 +562,10 @@ def edit(ctx: Ctx, text: str) -> Reply:
     as people say it; "ändra #3 text …" the text. A text that only starts with such a word
     ("Datum för nästa möte bestäms") stays a text.
     """
+    field, _, after = text.strip().partition(" ")
+    token, _, tail = after.partition(" ")
+    if field.casefold() in _DUE_FIELD | _OWNER_FIELD | _TEXT_FIELD and parse_number(token):
+        text = f"{token} {field} {tail}"  # "ändra datum #3 fredag" = "ändra #3 datum fredag"
     action, body = _action_arg(ctx, "edit", text)
     if not body:
         raise CommandError("edit_usage")
@@ -605,7 +620,7 @@ def _other_field(ctx: Ctx, action: Action, body: str) -> Reply | None:
 @subcommand(
     "action",
     "cancel",
-    words=("stryk", "avbryt", "ta-bort", "delete", "remove"),
+    words=("stryk", "avbryt", "ta bort", "tabort", "ta-bort", "radera", "delete", "remove"),
 )
 def cancel(ctx: Ctx, text: str) -> Reply:
     """Cancel one or more actions, with an optional note on each."""

@@ -234,7 +234,19 @@ def link_text(ctx: Ctx, decision: Decision) -> str:
 @subcommand(
     "decision",
     "correct",
-    words=("rätta", "ratta", "korrigera", "ersätt", "ersatt", "fix"),
+    words=(
+        "rätta",
+        "ratta",
+        "korrigera",
+        "ersätt",
+        "ersatt",
+        "fix",
+        "ändra",
+        "andra",
+        "redigera",
+        "edit",
+        "change",
+    ),
 )
 def correct(ctx: Ctx, text: str) -> Reply:
     """Record a new decision that supersedes an old one."""
@@ -352,3 +364,16 @@ def action_calendar(ctx: Ctx, text: str) -> Reply:
         command="/action",
         text=text,
     )
+
+
+@subcommand(
+    "decision",
+    "remove",
+    words=("ta bort", "tabort", "ta-bort", "radera", "stryk", "delete"),
+    read_only=True,
+)
+def remove(ctx: Ctx, text: str) -> Reply:
+    """Decisions are not removed (the minutes keep them): say how to correct one instead."""
+    token = text.split()[0] if text.split() else ""
+    number = parse_number(token) if token else None
+    raise CommandError("decision_not_removable", number=number if number is not None else 3)

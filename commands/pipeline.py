@@ -285,6 +285,7 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     if not word or word.casefold() in registry.HELP_WORDS:
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, rest.strip())
+    word, rest = _verb_first(command, word, rest)
     # Two-word subcommands ("ta bort", "lägg till") first: "lägg" alone is add too, and
     # "/åtgärd lägg till Boka lokal" must not log the text "till Boka lokal".
     sub = None
@@ -310,6 +311,27 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
         return help_reply(ctx, command, sub.words[0] if " " in word else word)
     routed.sub, routed.read_only = sub.name, sub.read_only
     return sub.handler(ctx, rest.strip())
+
+
+# "/åtgärd 3 klar", "/beslut B2 visa": the number first, as people say it.
+_REF_FIRST = frozenset({"action", "decision"})
+_REF_RE = re.compile(r"^#?[A-Za-z]?\d{1,6}$")
+
+
+def _verb_first(command: str, word: str, rest: str) -> tuple[str, str]:
+    """Put a subcommand typed after the number it is about first; "/åtgärd 3" shows #3."""
+    if command not in _REF_FIRST or not _REF_RE.match(word):
+        return word, rest
+    words = rest.split()
+    if not words:
+        show = registry.find(command, "visa")
+        return (show.words[0], word) if show is not None else (word, rest)
+    for k in (2, 1):
+        verb = " ".join(words[:k])
+        sub = registry.find(command, verb) if len(words) >= k else None
+        if sub is not None and sub.name != "add":
+            return words[0], " ".join([*words[1:k], word, *words[k:]])
+    return word, rest
 
 
 def _adds(command: str) -> bool:

@@ -599,3 +599,30 @@ def test_till_nasta_mote_without_a_next_meeting_offers_no_date(console: Transcri
     assert _workspace(console.engine)["actions"] == []
     kept = _press(console, offer, "Registrera utan slutdatum")
     assert kept.lines[0].text == "#1 Ta fram prognos — ansvarig: Lisa Andersson — inget slutdatum"
+
+
+def test_commands_in_the_order_people_say_them(console: Transcript) -> None:
+    """ "/åtgärd 1 klar", "ta bort 3", "ändra datum 3 …", "lista Per", "/beslut ändra B1 …"."""
+    for n in (1, 2, 3):
+        console.send(f'/åtgärd ny Uppgift {n} @"Per Ek" senast 2026-12-04')
+    assert console.send("/åtgärd 1 klar").headline == "Åtgärd #1 är klar"
+    assert console.send("/åtgärd #2 klar bra jobbat").headline == "Åtgärd #2 är klar"
+    assert _actions(console.engine)[2]["notes"][0]["text"] == "bra jobbat"
+    assert console.send("/åtgärd ta bort 3").headline == "Åtgärd #3 struken"
+    console.send("/åtgärd öppna 3")
+    assert console.send("/åtgärd 3 radera").headline == "Åtgärd #3 struken"
+    console.send("/åtgärd öppna 3")
+    moved = console.send("/åtgärd ändra datum 3 15 januari")
+    assert "senast fre 15 jan 2027" in moved.lines[0].text
+    assert console.send("/åtgärd 3").headline == "Åtgärd #3"
+    assert _numbers(console.send("/åtgärd lista Per")) == [3]
+    assert console.send("/åtgärd lista Pelle").error
+
+    console.send("/beslut ny Budgeten antas")
+    assert console.send("/beslut ändra B1 Budgeten antas med ändringar").headline.startswith(
+        "B2 ersätter B1."
+    )
+    before = _workspace(console.engine)["decisions"]
+    refused = console.send("/beslut ta bort B2")
+    assert refused.error and "/beslut rätta B2 <ny text>" in refused.headline
+    assert _workspace(console.engine)["decisions"] == before
