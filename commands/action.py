@@ -23,7 +23,7 @@ from commands.dates import DateError, extract_due, format_date, parse_date
 from commands.errors import CommandError, NeedsConfirmation
 from commands.forms import ActionForm
 from commands.i18n import t
-from commands.owners import OwnerToken, resolve_all, split_owners
+from commands.owners import OwnerToken, owners_as_written, resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
@@ -147,7 +147,8 @@ def add(ctx: Ctx, text: str) -> Reply:
     else:
         text, u_number = take_assignment_ref(text)
         assignment = get_u(ctx, u_number) if u_number is not None else None
-        rest, tokens = split_owners(text)
+        rest, tokens = split_owners(owners_as_written(ctx, text))
+        rest = re.sub(r"\s+([,;])", r"\1", rest)  # "Boka buss @Per, klart …" less the name
         try:
             body, due = extract_due(
                 rest,

@@ -443,6 +443,9 @@ class _Opts:
     # Numeric forms (15/1, 15.1) and a bare month are dates only where a date is
     # expected: after a due keyword, or as a command's whole date argument.
     explicit: bool
+    # "till 15/12", "innan 15/12" at the end: a slashed date is one there (a dotted one,
+    # "till 3.1", may be an agenda item).
+    slashed: bool = False
 
 
 # --------------------------------------------------------------------------
@@ -857,12 +860,12 @@ def _absolute(tokens: list[str], o: _Opts, *, numeric: bool) -> date | None:
             return date(year, month, day)
         except (ValueError, OverflowError):
             raise DateError("invalid", o.raw) from None
-    if numeric:
+    if numeric or o.slashed:
         slashed = _NUMERIC_RE.fullmatch(joined)
         if slashed:
             day, month = int(slashed.group(1)), int(slashed.group(2))
             return _resolve_day_month(day, month, _two_digit_year(slashed.group(3)), o)
-        dotted = _DOTTED_RE.fullmatch(joined)
+        dotted = _DOTTED_RE.fullmatch(joined) if numeric else None
         # "8.30" is a time, not the 8th of a 30th month.
         if dotted and 1 <= int(dotted.group(2)) <= 12 and 1 <= int(dotted.group(1)) <= 31:
             day, month = int(dotted.group(1)), int(dotted.group(2))
@@ -972,6 +975,9 @@ _TOM: Final = "tom"
 _ALL_KEYWORDS: Final = _HARD_KEYWORDS | _SOFT_KEYWORDS
 _WORD_RE: Final = re.compile(r"\S+")
 _MAX_TRAILING_WORDS: Final = 6
+_DONE_WORDS: Final = frozenset({"klart", "klar", "färdigt", "färdig", "done"})
+# Words that start a date ("på måndag") but also end a phrasal verb ("läs på").
+_LOOSE_LEADS: Final = frozenset({"på", "i"})
 _MEETING_LEADS: Final = frozenset(
     {"till", "innan", "före", "inför", "by", "before", "until", "prior", "ahead"}
 )
@@ -1066,6 +1072,15 @@ def _looks_like_date(tail: str) -> bool:
     return False
 
 
+def _strip_done_word(rest: str) -> str:
+    """ "Boka buss, klart till 15/12" -> "Boka buss": after a comma, "klart" says when it is
+    due ("Gör klart senast fredag" keeps its verb)."""
+    words = rest.strip().rstrip(",;:").split()
+    if len(words) > 1 and words[-1].casefold() in _DONE_WORDS and words[-2].endswith((",", ";")):
+        return " ".join(words[:-1]).rstrip(",;:").strip()
+    return rest.strip()
+
+
 def _strip_trailing_keywords(rest: str) -> str:
     """Drop dangling due keywords: "x senast" (from "x senast till nästa möte") -> "x"."""
     rest = rest.strip().rstrip(",;:").strip()
@@ -1150,7 +1165,7 @@ def extract_due(
             if error.code != "unknown" or _looks_like_date(tail):
                 raise
         else:
-            return _strip_trailing_keywords(text[:keyword_start]), due
+            return _strip_done_word(_strip_trailing_keywords(text[:keyword_start])), due
         break
 
     words = list(_WORD_RE.finditer(text))
@@ -1158,6 +1173,7 @@ def extract_due(
         start = words[-count].start()
         window = text[start:]
         lead = _keyword_word(words[-count].group())
+        before = _keyword_word(words[-count - 1].group()) if count < len(words) else ""
         opts = _Opts(
             today,
             window,
@@ -1165,6 +1181,7 @@ def extract_due(
             series_meeting,
             allow_meeting=lead in _MEETING_LEADS,
             explicit=False,
+            slashed=lead in _MEETING_LEADS or before in _MEETING_LEADS,
         )
         try:
             due = _parse_safely(window, opts)
@@ -1172,7 +1189,17 @@ def extract_due(
             if error.code != "unknown":
                 raise
             continue
-        return text[:start].strip(), due
+        # "Läs på till måndag": "på" belongs to the text when a lead word follows it.
+        if (
+            lead in _LOOSE_LEADS
+            and count > 1
+            and _keyword_word(words[-count + 1].group()) in (_MEETING_LEADS | _ALL_KEYWORDS)
+        ):
+            start = words[-count + 1].start()
+        elif before in _MEETING_LEADS and count + 1 < len(words):
+            # "Boka buss innan 15 december": the lead is not the text's ("Inför v. 50" is).
+            start = words[-count - 1].start()
+        return _strip_done_word(text[:start]), due
     return text.strip(), None
 
 
@@ -1184,6 +1211,7 @@ def _with_raw(opts: _Opts, raw: str) -> _Opts:
         opts.series_meeting,
         allow_meeting=opts.allow_meeting,
         explicit=opts.explicit,
+        slashed=opts.slashed,
     )
 
 

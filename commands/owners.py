@@ -137,3 +137,48 @@ def resolve_all(ctx: Ctx, tokens: list[OwnerToken]) -> list[Person]:
         if all(p.id != person.id for p in result):
             result.append(person)
     return result
+
+
+# "@Per Ek" (no quotes) and "ansvarig: Per Ek" name a person as people write it.
+_AT_TWO_WORDS_RE = re.compile(r"(?<!\S)@(?P<name>[^\s@<>\"“”„«»]+(?:\s+[^\s@<>\"“”„«»#]+){1,2})")
+_OWNER_PHRASE_RE = re.compile(
+    r"(?:[,;]\s*|(?<!\S))(?:ansvarig|ansvariga|ansv\.?|owner):?\s+"
+    r"(?P<name>[^\s,;@<>]+(?:\s+[^\s,;@<>]+)?)"
+    # Only where the name ends a part of the text: "Utse ansvarig Anna för X" is a text.
+    r"(?=\s*(?:[,;]|$|@|<@|(?:senast|till|klart?|färdigt?|innan|före|by|due)\b))\s*[,;]?",
+    re.IGNORECASE,
+)
+
+
+def owners_as_written(ctx: Ctx, text: str) -> str:
+    """Mark names written without quotes as owners, when they are known people.
+
+    "@Per Ek" becomes @"Per Ek" if someone has that full name (otherwise "@Per" alone is
+    the owner and "Ek" stays text), and "ansvarig: Per" / ", ansvarig Per Ek," become the
+    owner if exactly one person goes by that name. Anything else is left as typed.
+    """
+    if "@" not in text and not _OWNER_PHRASE_RE.search(text):
+        return text
+
+    def full(match: re.Match[str]) -> str:
+        words = match.group("name").split()
+        for k in range(len(words), 1, -1):
+            written = " ".join(words[:k])
+            name = written.rstrip(_TRAILING_PUNCT)
+            if people.find_by_name(ctx.session, workspace_id=ctx.ws_id, name=name):
+                return " ".join([f'@"{name}"{written[len(name) :]}', *words[k:]])
+        return match.group(0)
+
+    def phrase(match: re.Match[str]) -> str:
+        words = match.group("name").split()
+        for k in range(len(words), 0, -1):
+            name = " ".join(words[:k])
+            found = people.match_name(ctx.session, workspace_id=ctx.ws_id, query=name)
+            if len(found) == 1:
+                # A comma after the name still ends that part: "…, klart till 15/12".
+                comma = "," if match.group(0).rstrip().endswith((",", ";")) else ""
+                return " ".join(["", f'@"{found[0].display_name}"', *words[k:], comma])
+        return match.group(0)
+
+    text = _AT_TWO_WORDS_RE.sub(full, text)
+    return _OWNER_PHRASE_RE.sub(phrase, text)

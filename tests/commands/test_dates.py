@@ -276,6 +276,14 @@ def due(text: str, next_meeting: date | None = MEETING) -> tuple[str, date | Non
         ("Ring Anna den 6:e december 2026", ("Ring Anna", date(2026, 12, 6))),
         ("Call Anna the day after tomorrow", ("Call Anna", date(2026, 11, 25))),
         ("Inför v. 50", ("Inför", date(2026, 12, 11))),
+        # "till"/"innan"/"före" before a slashed date make it one, and leave the text.
+        ("Boka buss till 15/12", ("Boka buss", date(2026, 12, 15))),
+        ("Boka buss innan 15/12", ("Boka buss", date(2026, 12, 15))),
+        ("Boka buss innan 15 december", ("Boka buss", date(2026, 12, 15))),
+        ("Ta upp punkten till 3.1", ("Ta upp punkten till 3.1", None)),
+        # "läs på" is a verb: "på" stays when a lead word follows it.
+        ("Läs på till måndag", ("Läs på", date(2026, 11, 30))),
+        ("Ring Anna på måndag", ("Ring Anna", date(2026, 11, 30))),
         ("Skicka senast", ("Skicka senast", None)),
         ("Boka lokal för workshop", ("Boka lokal för workshop", None)),
         ("Lyft frågan i Umeå", ("Lyft frågan i Umeå", None)),

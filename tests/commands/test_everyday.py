@@ -626,3 +626,27 @@ def test_commands_in_the_order_people_say_them(console: Transcript) -> None:
     refused = console.send("/beslut ta bort B2")
     assert refused.error and "/beslut rätta B2 <ny text>" in refused.headline
     assert _workspace(console.engine)["decisions"] == before
+
+
+def test_owners_and_dates_written_without_the_syntax(console: Transcript) -> None:
+    """ "ansvarig: Per Ek", "@Per Ek" without quotes, "till 15/12" and "innan 15/12" are read
+    as people mean them; an unknown name or a sentence about "ansvarig" stays text."""
+    console.send('/åtgärd ny Start @"Per Ek" @"Anna Berg"')
+    cases = {
+        "Boka lokal ansvarig Per senast 4/12": ("Boka lokal", ["Per Ek"], "2026-12-04"),
+        "Boka buss, ansvarig: Per Ek, klart till 15/12": ("Boka buss", ["Per Ek"], "2026-12-15"),
+        "Ring Umeå @Per Ek @Anna Berg innan 15/12": (
+            "Ring Umeå",
+            ["Per Ek", "Anna Berg"],
+            "2026-12-15",
+        ),
+        "Utse ansvarig Anna för budgeten": ("Utse ansvarig Anna för budgeten", [], None),
+        "Ring @Per Ekonomi": ("Ring Ekonomi", ["Per Ek"], None),
+        "Gör klart senast 4/12": ("Gör klart", [], "2026-12-04"),
+    }
+    for number, (line, (text, owners, due)) in enumerate(cases.items(), start=2):
+        reply = console.send(f"/åtgärd ny {line}")
+        assert not reply.error, reply.as_text()
+        stored = _actions(console.engine)[number]
+        assert (stored["text"], stored["due_date"]) == (text, due), line
+        assert [o["name"] for o in stored["owners"]] == owners, line
