@@ -650,3 +650,18 @@ def test_owners_and_dates_written_without_the_syntax(console: Transcript) -> Non
         stored = _actions(console.engine)[number]
         assert (stored["text"], stored["due_date"]) == (text, due), line
         assert [o["name"] for o in stored["owners"]] == owners, line
+
+
+def test_meeting_roles_take_names_as_typed(console: Transcript) -> None:
+    """ "/möte ordförande Anna Berg" and "beslutande Anna (Umeå), Per Ek och mig" without @."""
+    console.send(PLAN)
+    console.send('/möte deltagare @"Anna Berg" @"Per Ek" @"Per Holm"')
+    assert console.send("/möte ordförande Anna Berg").headline.startswith("Ordförande: Anna Berg")
+    voting = console.send("/möte beslutande Anna (Umeå, ordförande), Per Ek (Robertsfors) och mig")
+    assert voting.headline.startswith("Beslutande: Anna Berg, Per Ek, Sekreterare")
+    before = _export(console.engine)["workspaces"]
+    ambiguous = console.send("/möte justerare Per")
+    assert ambiguous.error and "Per Ek, Per Holm" in ambiguous.headline
+    unknown = console.send("/möte frånvarande Pelle (Umeå)")
+    assert unknown.error and "”Pelle”" in unknown.headline
+    assert _export(console.engine)["workspaces"] == before
