@@ -61,6 +61,11 @@ MONTHLY = (
     {"every", "month"},
     {"monthly"},
     {"månadsvis"},
+    # "första måndagen i månaden", "varje månads första måndag"
+    {"månaden"},
+    {"varje", "månaden"},
+    {"varje", "månads"},
+    {"månadens"},
 )
 WEEKDAY_NAMES_SV = {
     "MO": "måndag",

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from commands import format as fmt
 from commands.channel import channel_series, series_ids
 from commands.context import Ctx
-from commands.dates import DateError, format_date, parse_time
+from commands.dates import DateError, format_date, format_day_month_year, parse_time
 from commands.errors import CommandError
 from commands.i18n import t, tn
 from commands.meeting import (
@@ -25,6 +25,7 @@ from commands.planning import HORIZON_DAYS, extend_series
 from commands.recurrence import RecurrenceError, describe, parse_recurrence
 from commands.registry import subcommand
 from commands.reply import Line, Reply, Visibility
+from commands.workdays import holiday_name
 from storage import audit
 from storage import meetings as repo
 from storage.models import Meeting, MeetingSeries, MeetingStatus
@@ -155,7 +156,36 @@ def _upcoming_lines(ctx: Ctx, item: MeetingSeries) -> list[Line]:
     lines.extend(Line(title_of(ctx, m)) for m in upcoming[:UPCOMING_SHOWN])
     if len(upcoming) > UPCOMING_SHOWN:
         lines.append(Line("…"))
+    return lines + _holiday_lines(ctx, item, upcoming)
+
+
+def _holiday_lines(ctx: Ctx, item: MeetingSeries, upcoming: list[Meeting]) -> list[Line]:
+    """A rule knows no holidays: name the planned meetings that fall on one (juldagen)."""
+    tz = ctx.series_tz(item)
+    lines = []
+    for meeting in upcoming:
+        day = fmt.local_date(meeting.starts_at, tz)
+        name = holiday_name(day) if day.weekday() < 6 else None
+        if name is None:
+            continue
+        spoken = format_day_month_year(day, ctx.lang)
+        lines.append(
+            Line(
+                t(
+                    ctx.lang,
+                    "series_on_holiday",
+                    date=format_date(day, ctx.lang),
+                    holiday=name[:1].lower() + name[1:],
+                    move=f"/{ctx.request.command.lstrip('/')} {_word(ctx, 'flytta')} {spoken}",
+                    cancel=f"/{ctx.request.command.lstrip('/')} {_word(ctx, 'ställin')} {spoken}",
+                )
+            )
+        )
     return lines
+
+
+def _word(ctx: Ctx, swedish: str) -> str:
+    return swedish if ctx.lang == "sv" else {"flytta": "move", "ställin": "cancel"}[swedish]
 
 
 def _named_series(ctx: Ctx, name: str) -> MeetingSeries:

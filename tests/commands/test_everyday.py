@@ -665,3 +665,17 @@ def test_meeting_roles_take_names_as_typed(console: Transcript) -> None:
     unknown = console.send("/möte frånvarande Pelle (Umeå)")
     assert unknown.error and "”Pelle”" in unknown.headline
     assert _export(console.engine)["workspaces"] == before
+
+
+def test_a_series_says_which_meetings_fall_on_a_holiday(console: Transcript) -> None:
+    """ "sista fredagen varje månad" lands on juldagen 2026: the reply says so, with the
+    commands to move or cancel it; "första måndagen i månaden" is understood."""
+    created = console.send("/möte serie ny Styrgrupp sista fredagen varje månad 9-11")
+    notes = [line.text for line in created.lines if line.text.startswith("Obs!")]
+    assert notes[0] == (
+        "Obs! fre 25 dec 2026 är juldagen. Flytta mötet (/möte flytta 25 december 2026"
+        " <nytt datum>) eller ställ in det (/möte ställin 25 december 2026)."
+    )
+    assert "inställt" in console.send("/möte ställin 25 december 2026").headline
+    first = console.send("/möte serie ny Ledning första måndagen i månaden 10-12")
+    assert not first.error and "varje månad, första måndagen" in first.headline
