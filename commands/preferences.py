@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from commands.channel import date_error
 from commands.context import Ctx
 from commands.dates import DateError, format_date, parse_date, parse_time
@@ -42,23 +45,73 @@ def _audited(ctx: Ctx, op: str, change: dict[str, object]) -> None:
     words=("borta", "frånvarande", "ledig", "semester", "vacation"),
 )
 def away(ctx: Ctx, text: str) -> Reply:
-    """Set or clear the caller's away period."""
+    """Set or clear the caller's away period: "till 6 januari", "20 december – 6 januari"."""
     words = text.split()
     if not words:
         raise CommandError("away_usage")
     if len(words) == 1 and words[0].casefold() in BACK_WORDS:
-        _audited(ctx, "away", {"away_until": None})
+        _audited(ctx, "away", {"away_from": None, "away_until": None})
         return Reply(t(ctx.lang, "away_off"), lang=ctx.lang)
-    if words[0].casefold() in UNTIL_WORDS:
-        words = words[1:]
+    first, last = _period(" ".join(words))
     try:
-        until = parse_date(" ".join(words), today=ctx.today)
+        until = parse_date(last, today=ctx.today)
+        start = _first_day(ctx, first) if first else None
     except DateError as err:
         raise date_error(err, ctx.lang) from err
     if until < ctx.today:
         raise CommandError("date_past", date=format_date(until, ctx.lang))
-    _audited(ctx, "away", {"away_until": until})
-    return Reply(t(ctx.lang, "away_set", date=format_date(until, ctx.lang)), lang=ctx.lang)
+    if start is not None and start > until:
+        # "20 december – 6 januari" typed in December: the last day is next year's.
+        later = until.replace(year=until.year + 1) if until.month < start.month else None
+        if later is None:
+            raise CommandError(
+                "away_backwards",
+                start=format_date(start, ctx.lang),
+                until=format_date(until, ctx.lang),
+            )
+        until = later
+    if start is not None and start <= ctx.today:
+        start = None
+    _audited(ctx, "away", {"away_from": start, "away_until": until})
+    if start is None:
+        return Reply(t(ctx.lang, "away_set", date=format_date(until, ctx.lang)), lang=ctx.lang)
+    return Reply(
+        t(
+            ctx.lang,
+            "away_period_set",
+            start=format_date(start, ctx.lang),
+            until=format_date(until, ctx.lang),
+        ),
+        lang=ctx.lang,
+    )
+
+
+_RANGE_RE = re.compile(r"\s+(?:-|–|—|till|tills|to|until|t\.o\.m\.?|tom)\s+|\s*[–—]\s*", re.I)
+_FROM_WORDS = ("från", "fr.o.m.", "fr.o.m", "from", "mellan", "between")
+
+
+def _first_day(ctx: Ctx, text: str) -> date:
+    """The first day away; one this year that has passed ("1 december") means "begun"."""
+    try:
+        return parse_date(text, today=ctx.today)
+    except DateError as err:
+        if err.code != "ask_year":
+            raise
+        return parse_date(f"{text} {ctx.today.year}", today=ctx.today)
+
+
+def _period(text: str) -> tuple[str | None, str]:
+    """Split an away period into its first day (None: from now) and its last day."""
+    text = text.strip()
+    head, _, rest = text.partition(" ")
+    if head.casefold() in UNTIL_WORDS:
+        return None, rest
+    if head.casefold() in _FROM_WORDS:
+        text = rest
+    parts = _RANGE_RE.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), re.sub(r"^(?:och)\s+", "", parts[1].strip())
+    return None, text
 
 
 @subcommand(

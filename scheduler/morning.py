@@ -37,6 +37,7 @@ from storage.models import (
     Person,
     Workspace,
 )
+from storage.people import is_away
 
 DAYS_AHEAD = 3
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -116,8 +117,13 @@ def _due_filter(
         a.due_date.is_not(None),
         a.due_date <= horizon,
         p.reminders_enabled.is_(True),
-        or_(p.away_until.is_(None), p.away_until < earliest_today),
+        _not_surely_away(p, earliest_today),
     )
+
+
+def _not_surely_away(p: Any, earliest_today: date) -> Any:
+    """Not away for sure: no period, one that is over, or one that has not begun."""
+    return or_(p.away_until.is_(None), p.away_until < earliest_today, p.away_from > earliest_today)
 
 
 def due_rows_query(
@@ -157,10 +163,10 @@ def people_query(*, earliest_today: date, people: frozenset[int] | None = None) 
     p = _tables()[2].c
     stmt = select(
         p.id, p.workspace_id, p.display_name, p.platform_user_id, p.timezone, p.locale,
-        p.reminder_time, p.away_until, p.email,
+        p.reminder_time, p.away_until, p.email, p.away_from,
     ).where(
         p.reminders_enabled.is_(True),
-        or_(p.away_until.is_(None), p.away_until < earliest_today),
+        _not_surely_away(p, earliest_today),
     )  # fmt: skip
     return stmt.where(p.id.in_(sorted(people))) if people is not None else stmt
 
@@ -322,6 +328,7 @@ def _person(row: Any) -> Person:
         reminder_time=row[6],
         away_until=row[7],
         email=row[8],
+        away_from=row[9],
         reminders_enabled=True,
         created_at=EPOCH,
     )
@@ -370,7 +377,7 @@ def morning_dms(
         today = local.date()
         if (
             not is_working_day(today)
-            or (row[7] is not None and row[7] >= today)
+            or is_away(row[9], row[7], today)
             or local.time().replace(tzinfo=None) < row[6]
         ):
             continue

@@ -21,6 +21,7 @@ from scheduler.outgoing import STATUS_REQUEST, Outgoing, meeting_occasion, perso
 from storage import actions as action_repo
 from storage import meetings as meeting_repo
 from storage.models import Action, ActionStatus, Meeting, MeetingSeries, Person, Workspace
+from storage.people import is_away
 
 WORKING_DAYS_BEFORE = 3
 CONSOLE = "console"
@@ -90,7 +91,7 @@ def _for_meeting(
             continue
         tz = zone(person.timezone or ws.timezone)
         local_today = now.astimezone(tz).date()
-        if person.away_until is not None and person.away_until >= local_today:
+        if is_away(person.away_from, person.away_until, local_today):
             continue
         moment = datetime.combine(ask_day, person.reminder_time, tz)
         if moment > now:

@@ -123,7 +123,9 @@ class Change:
 
 
 # A person's columns that decide when their reminders and status requests come.
-_TIMING_COLUMNS = ("reminder_time", "timezone", "reminders_enabled", "away_until", "workspace_id")
+_TIMING_COLUMNS = (
+    "reminder_time", "timezone", "reminders_enabled", "away_from", "away_until", "workspace_id",
+)  # fmt: skip
 
 
 def _untimed_person_edit(obj: Any, name: str | None) -> bool:

@@ -117,6 +117,8 @@ class Person(PersonBase, table=True):
     workspace_id: int = Field(foreign_key="workspace.id")
     reminders_enabled: bool = Field(default=True)
     reminder_time: time = Field(default=time(8, 0))
+    # The away period's first day (None: it has begun) and last day, both inclusive.
+    away_from: date | None = None
     away_until: date | None = None
     created_at: datetime
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam
 from sqlalchemy import select as core_select
@@ -242,3 +242,16 @@ def stored_profiles(
         (str(uid), name, tz, locale, email, fetched)
         for uid, name, tz, locale, email, fetched in conn.execute(_STORED_PROFILES, params).all()
     ]
+
+
+def is_away(away_from: date | None, away_until: date | None, day: date) -> bool:
+    """Whether an away period (first and last day, both inclusive) covers ``day``.
+
+    Args:
+        away_from: the first day away; None when the period has begun.
+        away_until: the last day away; None when nobody is away.
+        day: the day in the person's own time zone.
+    """
+    if away_until is None or away_until < day:
+        return False
+    return away_from is None or away_from <= day

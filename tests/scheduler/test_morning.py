@@ -112,6 +112,24 @@ def test_away_period(console_any: Transcript) -> None:
     assert bad.error
 
 
+def test_away_period_that_starts_later(console_any: Transcript) -> None:
+    """ "borta 1 december – 2 december": reminders until then, none on those days, then back."""
+    console = console_any
+    build_kc(console)
+    reply = console.send("/åtgärd borta 1 december – 2 december", user="Lisa Berg")
+    assert reply.headline.startswith("Inga påminnelser från tis 1 dec 2026 till och med ons 2 dec")
+    runner = Runner(console.engine)
+    runner.tick("2026-11-26 08:00")
+    assert "Lisa Berg" in runner.sent_to()
+    runner.tick("2026-12-01 08:00")
+    runner.tick("2026-12-02 08:00")
+    assert runner.sent_to().count("Lisa Berg") == 1
+    runner.tick("2026-12-03 08:00")
+    assert runner.sent_to().count("Lisa Berg") == 2
+    backwards = console.send("/åtgärd borta 10 december – 5 december", user="Lisa Berg")
+    assert backwards.error and backwards.headline.startswith("Frånvaron slutar (lör 5 dec 2026)")
+
+
 def test_reminders_off_and_time_change(console: Transcript) -> None:
     build_kc(console)
     send(console, "2026-11-25 12:00", "/action påminnelser av", user="Lisa Berg")
