@@ -47,7 +47,7 @@ from commands.reply import Line, Reply
 from commands.request import Request
 from commands.result import Changes, Outcome, Result
 from commands.sanitize import clean
-from storage import inbox
+from storage import changes, inbox
 from storage.db import transaction
 from storage.models import (
     Action,
@@ -194,13 +194,13 @@ def _attempt(request: Request, engine: Engine, config: Config | None, *, first: 
             if reply.error:
                 raise _Stop(reply, Outcome.USER_ERROR)
             session.flush()
-            changes = written.resolve(session)
+            changed = written.resolve(session)
             # Done in the transaction of the change: a crash leaves both undone or both done.
             if request.inbox_id is not None and not inbox.mark_done(
                 session, item_id=request.inbox_id, at=request.now, answer=reply.as_text()
             ):
                 raise _Stop(Reply(t(lang, "duplicate_delivery"), lang=lang), Outcome.DUPLICATE)
-        return Result(reply, Outcome.OK, routed.command, routed.sub, routed.read_only, changes)
+        return Result(reply, Outcome.OK, routed.command, routed.sub, routed.read_only, changed)
     except _EnsureRace:
         raise
     except _Stop as stop:
@@ -488,6 +488,9 @@ class _Written:
     def collect(self, session: Session, _context: object) -> None:
         changed = [*session.new, *session.deleted]
         changed += [obj for obj in session.dirty if session.is_modified(obj)]
+        self.note(changed)
+
+    def note(self, changed: list[object]) -> None:
         for obj in changed:
             if isinstance(obj, Action | Decision) and obj.id is not None and obj.number:
                 self.numbers[(type(obj).__name__, obj.id)] = obj.number
@@ -506,6 +509,7 @@ class _Written:
 
     def resolve(self, session: Session) -> Changes:
         """The collected records with their numbers, read in the same transaction."""
+        self.note(changes.written_directly(session))
         action_numbers = self._numbers(session, Action, self.actions)
         decision_numbers = self._numbers(session, Decision, self.decisions)
         return Changes(

@@ -52,6 +52,7 @@ IGNORED_TABLES = frozenset(
 _MARK = "motesbot_schedule_changed"
 _NOTIFIED = "motesbot_schedule_notified"
 _WHO = "motesbot_schedule_who"
+_DIRECT = "motesbot_written_directly"
 # Tables whose rows decide who gets a morning DM: a change to one is narrowed to the people
 # concerned (their own row, an action's owners); any other table's change concerns no one's DM
 # but may move a digest, a status request or a follow-up (those are few and always planned).
@@ -274,6 +275,27 @@ def _bulk(state: ORMExecuteState) -> None:
         _notify(state.session)
 
 
+def wrote(session: Session, objects: Iterable[Any]) -> None:
+    """Count records inserted on the session's connection, as if they were flushed.
+
+    They are also kept for :func:`written_directly`, so whoever collects a transaction's
+    writes at its flushes (the command pipeline) sees them too.
+    """
+    relevant = [o for o in objects if _relevant(o)]
+    if not relevant:
+        return
+    session.info.setdefault(_DIRECT, []).extend(relevant)
+    _mark(session)
+    _who(session).note(relevant)
+    _notify(session)
+
+
+def written_directly(session: Session) -> list[Any]:
+    """The records :func:`wrote` counted in the session's current transaction."""
+    found = session.info.get(_DIRECT)
+    return list(found) if isinstance(found, list) else []
+
+
 def wrote_owners(session: Session, people: Iterable[int]) -> None:
     """Count action owners written on the session's connection, as if they were flushed.
 
@@ -289,6 +311,7 @@ def wrote_owners(session: Session, people: Iterable[int]) -> None:
 
 
 def _clear(session: Session) -> None:
+    session.info.pop(_DIRECT, None)
     session.info.pop(_MARK, None)
     session.info.pop(_NOTIFIED, None)
     session.info.pop(_WHO, None)
@@ -296,6 +319,7 @@ def _clear(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    session.info.pop(_DIRECT, None)
     changed = session.info.pop(_MARK, False)
     who = session.info.pop(_WHO, None)
     session.info.pop(_NOTIFIED, None)
