@@ -23,6 +23,7 @@ from bot.settings import Settings
 from bot.teams.run import teams_installers
 from bot.web import RouteInstaller, create_app, serve
 from scheduler.runtime import run_scheduler
+from storage.db import WalCheckpointer
 
 log = logging.getLogger("motesbot.server")
 
@@ -123,4 +124,10 @@ async def _wait(event: asyncio.Event) -> None:
 
 def run_server(settings: Settings, engine: Engine) -> None:
     """Blocking entry point for ``motesbot run``."""
-    asyncio.run(serve_all(settings, engine))
+    # Commits on the answer's path never wait for SQLite's log to be copied into the file.
+    checkpointer = WalCheckpointer(engine)
+    checkpointer.start()
+    try:
+        asyncio.run(serve_all(settings, engine))
+    finally:
+        checkpointer.stop()

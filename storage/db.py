@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterator
@@ -14,8 +15,14 @@ from sqlmodel import Session, create_engine
 
 from storage import changes  # noqa: F401  (installs the session events that signal the scheduler)
 
+log = logging.getLogger("motesbot.storage")
+
 DEFAULT_DATABASE_URL = "sqlite:///motesbot.db"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# How often the background checkpointer copies SQLite's write-ahead log into the file.
+CHECKPOINT_SECONDS = 1.0
+# A log this long (frames of 4 KiB: about 40 MB) is copied while writers wait, so it starts over.
+RESTART_AFTER_FRAMES = 10_000
 
 
 def is_sqlite(url: str) -> bool:
@@ -161,3 +168,89 @@ def transaction(engine: Engine, *, session_class: type[Session] = Session) -> It
         except BaseException:
             session.rollback()
             raise
+
+
+class WalCheckpointer:
+    """Copy SQLite's write-ahead log into the database file in a thread of its own.
+
+    By default SQLite does this inside the commit that makes the log pass 1,000 pages, and
+    that commit waits for the copy and its fsync: one command in a few hundred got an answer
+    ten milliseconds late. With this running the process's connections leave it to the
+    thread (``wal_autocheckpoint=0``), which checkpoints every ``every`` seconds without
+    blocking writers or readers (``PASSIVE``). The log starts over at the first write after
+    a checkpoint that caught up; under writes that never pause it would not, so past
+    ``restart_after`` frames the thread checkpoints with writers waiting (``RESTART``), once,
+    as SQLite's own would have. Other processes on the file (the CLI) keep SQLite's default.
+    Nothing to do on PostgreSQL or an in-memory database.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        every: float = CHECKPOINT_SECONDS,
+        restart_after: int = RESTART_AFTER_FRAMES,
+    ) -> None:
+        """Prepare to checkpoint ``engine``'s file every ``every`` seconds (see :meth:`start`)."""
+        self.engine = engine
+        self.every = every
+        self.restart_after = restart_after
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def applies(self) -> bool:
+        """Whether the engine is a SQLite file (in WAL mode), the only case with work to do."""
+        url = self.engine.url
+        return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+
+    def start(self) -> None:
+        """Turn the commits' own checkpoints off and start the thread.
+
+        The pooled connections are closed first, so every connection from now on is opened
+        with the setting: call it before serving, while no connection is checked out.
+        """
+        if not self.applies or self._thread is not None:
+            return
+        event.listen(self.engine, "connect", _no_autocheckpoint)
+        self.engine.dispose()
+        self._thread = threading.Thread(
+            target=self._run, name="motesbot-wal-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread after a last checkpoint; commits checkpoint by themselves again."""
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._thread = None
+        event.remove(self.engine, "connect", _no_autocheckpoint)
+        self.checkpoint()
+        self.engine.dispose()
+
+    def checkpoint(self, mode: str = "PASSIVE") -> tuple[int, int, int] | None:
+        """Checkpoint once: SQLite's (busy, frames in the log, frames copied), or None on error.
+
+        Args:
+            mode: ``PASSIVE`` (never waits) or ``RESTART`` (writers wait until it is done).
+        """
+        assert mode in ("PASSIVE", "RESTART")
+        try:
+            with self.engine.connect() as conn:
+                row = conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").one()
+                return int(row[0]), int(row[1]), int(row[2])
+        except Exception:  # a locked or vanished file: the next round tries again
+            log.warning("WAL checkpoint failed", exc_info=True)
+            return None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            done = self.checkpoint()
+            if done is not None and done[1] > self.restart_after:
+                self.checkpoint("RESTART")
+
+
+def _no_autocheckpoint(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA wal_autocheckpoint=0")
