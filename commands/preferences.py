@@ -1,4 +1,4 @@
-"""/action away and /action reminders: each person's own reminder settings."""
+"""/action away, /action reminders and /action settings: each person's own reminder settings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from commands.dates import DateError, format_date, parse_date, parse_time
 from commands.errors import CommandError
 from commands.i18n import t
 from commands.registry import subcommand
-from commands.reply import Reply
+from commands.reply import Line, Reply
 from storage import audit
 
 OFF_WORDS = frozenset({"off", "av", "nej", "no", "stop", "stopp", "inga"})
@@ -48,10 +48,10 @@ def away(ctx: Ctx, text: str) -> Reply:
     """Set or clear the caller's away period: "till 6 januari", "20 december – 6 januari"."""
     words = text.split()
     if not words:
-        raise CommandError("away_usage")
+        # "/åtgärd borta" alone: what is set now, and how to change it.
+        return settings_reply(ctx)
     if len(words) == 1 and words[0].casefold() in BACK_WORDS:
-        _audited(ctx, "away", {"away_from": None, "away_until": None})
-        return Reply(t(ctx.lang, "away_off"), lang=ctx.lang)
+        return back(ctx, "")
     first, last = _period(" ".join(words))
     try:
         until = parse_date(last, today=ctx.today)
@@ -86,7 +86,12 @@ def away(ctx: Ctx, text: str) -> Reply:
     )
 
 
-_RANGE_RE = re.compile(r"\s+(?:-|–|—|till|tills|to|until|t\.o\.m\.?|tom)\s+|\s*[–—]\s*", re.I)
+_RANGE_RE = re.compile(
+    r"\s+(?:-|–|—|till|tills|to|until|t\.o\.m\.?|tom)\s+|\s*[–—]\s*"
+    # A hyphen typed tight between two days: "20/12-6/1", "20 dec-6 jan".
+    r"|(?<=\d/\d)-(?=\d)|(?<=/\d\d)-(?=\d)|(?<=[a-zåäö])-(?=\d)",
+    re.I,
+)
 _FROM_WORDS = ("från", "fr.o.m.", "fr.o.m", "from", "mellan", "between")
 
 
@@ -123,10 +128,10 @@ def reminders(ctx: Ctx, text: str) -> Reply:
     """Set the caller's reminder time, or turn reminders off or on."""
     word = text.strip().casefold()
     if not word:
-        raise CommandError("reminders_usage")
+        return settings_reply(ctx)
     if word in OFF_WORDS:
         _audited(ctx, "reminders", {"reminders_enabled": False})
-        return Reply(t(ctx.lang, "reminders_off"), lang=ctx.lang)
+        return Reply(t(ctx.lang, "reminders_off", cmd=_typed(ctx)), lang=ctx.lang)
     change: dict[str, object] = {"reminders_enabled": True}
     if word not in ON_WORDS:
         try:
@@ -139,3 +144,52 @@ def reminders(ctx: Ctx, text: str) -> Reply:
         t(ctx.lang, "reminders_set", time=f"{ctx.caller.reminder_time:%H:%M}", zone=zone_name),
         lang=ctx.lang,
     )
+
+
+@subcommand("action", "back", words=("tillbaka", "hemma"))
+def back(ctx: Ctx, text: str) -> Reply:
+    """End the caller's away period: reminders come again from tomorrow morning."""
+    _audited(ctx, "away", {"away_from": None, "away_until": None})
+    return Reply(t(ctx.lang, "away_off"), lang=ctx.lang)
+
+
+@subcommand(
+    "action",
+    "settings",
+    words=("inställningar", "installningar", "inställning", "mina inställningar"),
+    read_only=True,
+)
+def settings(ctx: Ctx, text: str) -> Reply:
+    """Show the caller's reminder time and away period, with how to change them."""
+    return settings_reply(ctx)
+
+
+def settings_reply(ctx: Ctx) -> Reply:
+    """The caller's reminder settings as they stand, and the commands that change them."""
+    me = ctx.caller
+    lang = ctx.lang
+    if me.reminders_enabled:
+        zone = me.timezone or ctx.workspace.timezone
+        lines = [
+            Line(t(lang, "settings_reminders_on", time=f"{me.reminder_time:%H:%M}", zone=zone))
+        ]
+    else:
+        lines = [Line(t(lang, "settings_reminders_off"))]
+    if me.away_until is not None and me.away_until >= ctx.today:
+        if me.away_from is not None and me.away_from > ctx.today:
+            away_line = t(
+                lang,
+                "settings_away_period",
+                start=format_date(me.away_from, lang),
+                until=format_date(me.away_until, lang),
+            )
+        else:
+            away_line = t(lang, "settings_away_until", date=format_date(me.away_until, lang))
+        lines.append(Line(away_line))
+    lines.append(Line(t(lang, "settings_change", cmd=_typed(ctx))))
+    return Reply(t(lang, "settings_title"), lines=tuple(lines), lang=lang)
+
+
+def _typed(ctx: Ctx) -> str:
+    """The command as the person typed it: it works where they are (Slack, Teams, the console)."""
+    return f"/{ctx.request.command.lstrip('/')}"

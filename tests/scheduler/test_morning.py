@@ -130,6 +130,32 @@ def test_away_period_that_starts_later(console_any: Transcript) -> None:
     assert backwards.error and backwards.headline.startswith("Frånvaron slutar (lör 5 dec 2026)")
 
 
+def test_own_settings_shown_and_tillbaka_ends_the_away_period(console: Transcript) -> None:
+    """ "/åtgärd inställningar" (or "påminnelser", "borta" alone) says what is set; "tillbaka"
+    ends an away period typed "20/12-6/1"; and the morning DM comes again."""
+    build_kc(console)
+    away = console.send("/åtgärd borta 20/12-6/1", user="Lisa Berg")
+    assert away.headline.startswith("Inga påminnelser från sön 20 dec 2026 till och med ons 6 jan")
+    shown = console.send("/åtgärd inställningar", user="Lisa Berg")
+    assert shown.headline == "Dina påminnelser" and not shown.error
+    text = shown.as_text()
+    assert "kl. 08:00 (Europe/Stockholm) på arbetsdagar" in text
+    assert "Du är borta sön 20 dec 2026 – ons 6 jan 2027" in text
+    assert "Ändra: /åtgärd påminnelser 07:30" in text
+    assert console.send("/åtgärd påminnelser", user="Lisa Berg").as_text() == text
+    assert console.send("/åtgärd borta", user="Lisa Berg").as_text() == text
+    runner = Runner(console.engine)
+    runner.tick("2026-12-21 08:00")
+    assert "Lisa Berg" not in runner.sent_to()
+    back = console.send("/åtgärd tillbaka", user="Lisa Berg")
+    assert back.headline == "Du är tillbaka: påminnelserna kommer som vanligt."
+    assert "Du är borta" not in console.send("/åtgärd inställningar", user="Lisa Berg").as_text()
+    runner.tick("2026-12-22 08:00")
+    assert "Lisa Berg" in runner.sent_to()
+    off = console.send("/åtgärd påminnelser av", user="Lisa Berg")
+    assert off.headline.endswith("Slå på: /åtgärd påminnelser 08:00")
+
+
 def test_reminders_off_and_time_change(console: Transcript) -> None:
     build_kc(console)
     send(console, "2026-11-25 12:00", "/action påminnelser av", user="Lisa Berg")
