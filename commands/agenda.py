@@ -23,7 +23,7 @@ from commands.context import Ctx, build_ctx
 from commands.dates import format_day_month_year
 from commands.errors import CommandError
 from commands.i18n import t, tn
-from commands.meeting import ITEM_NUMBER_RE, series_of, title_of
+from commands.meeting import ITEM_NUMBER_RE, next_item, series_of, title_of
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply
@@ -118,7 +118,8 @@ def list_(ctx: Ctx, text: str) -> Reply:
     meeting = meeting_on(ctx, text) or running or next_meeting(ctx)
     if meeting is not None:
         assert meeting.id is not None
-        lines = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang)
+        current = running.current_item_id if running is not None else None
+        lines = fmt.agenda_lines(ctx.session, meeting.id, ctx.lang, current=current)
         headline = t(ctx.lang, "agenda_for", title=title_of(ctx, meeting))
         if running is not None:
             lines.extend(_proposed_for_next(ctx))
@@ -132,6 +133,14 @@ def list_(ctx: Ctx, text: str) -> Reply:
             ctx.lang, "agenda_for", title=t(ctx.lang, "agenda_pending", series=series[0].name)
         )
     return Reply(headline, tuple(lines or [Line(t(ctx.lang, "agenda_empty"))]), lang=ctx.lang)
+
+
+@subcommand("agenda", "next", words=("nästa", "nasta", "nästa punkt", "nasta punkt"))
+def next_(ctx: Ctx, text: str) -> Reply:
+    """While a meeting runs, go on to its next item; otherwise show the next meeting's agenda."""
+    if running_meeting(ctx) is None:
+        return list_(ctx, "")
+    return next_item(ctx)
 
 
 def _proposed_for_next(ctx: Ctx) -> list[Line]:

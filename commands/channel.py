@@ -53,16 +53,14 @@ def running_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
 def next_meeting(ctx: Ctx, ids: list[int] | None = None) -> Meeting | None:
     """The next planned meeting of this channel (``ids``: its series, if known).
 
-    A meeting planned for 09:00 that nobody has started yet is still the next one at
-    09:20: agenda items added then belong to it, and /möte starta starts it.
+    A meeting planned for 09:00–12:00 that nobody has started yet is still the next one
+    at 09:20, and at 11:30: agenda items added then belong to it, and /möte starta starts
+    it. Without a planned end it stays so for two hours.
     """
     ids = series_ids(ctx) if ids is None else ids
-    late = meeting_repo.next_meeting(ctx.session, series_ids=ids, after=ctx.now - LATE_START)
-    if late is None or late.starts_at >= ctx.now:
-        return late
-    if late.ends_at is None or late.ends_at > ctx.now:
-        return late
-    return meeting_repo.next_meeting(ctx.session, series_ids=ids, after=ctx.now)
+    return meeting_repo.next_unheld_meeting(
+        ctx.session, series_ids=ids, now=ctx.now, grace=LATE_START
+    )
 
 
 def meeting_on(ctx: Ctx, text: str) -> Meeting | None:

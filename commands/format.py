@@ -170,11 +170,22 @@ def where_text(
     return text
 
 
-def agenda_lines(session: Session, meeting_id: int, lang: str) -> list[Line]:
-    """The agenda of a meeting, one item a line, descriptions indented."""
+def agenda_lines(
+    session: Session, meeting_id: int, lang: str, *, current: int | None = None
+) -> list[Line]:
+    """The agenda of a meeting, one item a line, descriptions indented.
+
+    Args:
+        session: the open transaction.
+        meeting_id: the meeting.
+        lang: the reader's language.
+        current: the running meeting's current item, marked "← nu".
+    """
     lines = []
     for item in meeting_repo.items_of(session, meeting_id=meeting_id):
         text = item_text(item, lang)
+        if current is not None and item.id == current:
+            text += " " + t(lang, "item_now_marker")
         if item.description:
             # One indented line a paragraph, so a long description stays under its item.
             paragraphs = [p.strip() for p in item.description.split("\n") if p.strip()]

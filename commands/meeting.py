@@ -297,11 +297,17 @@ def start(ctx: Ctx, text: str) -> Reply:
     meeting = _meeting_to_start(ctx)
     if meeting is None:
         raise CommandError("no_planned_meeting")
-    if not ctx.confirmed and abs(meeting.starts_at - ctx.now) > START_SLACK:
+    over = meeting.ends_at or meeting.starts_at + START_SLACK
+    early = meeting.starts_at - ctx.now > START_SLACK
+    if not ctx.confirmed and (early or ctx.now > over):
         # Starting next month's meeting by mistake would file today's notes under it.
         raise ask(
             ctx,
-            t(ctx.lang, "confirm_start", title=title_of(ctx, meeting)),
+            t(
+                ctx.lang,
+                "confirm_start" if early else "confirm_start_past",
+                title=title_of(ctx, meeting),
+            ),
             yes_label=t(ctx.lang, "confirm_start_yes"),
         )
     repo.set_status(
@@ -331,6 +337,8 @@ def item(ctx: Ctx, text: str) -> Reply:
     number, _, rest = text.strip().partition(" ")
     if not number:
         raise CommandError("item_usage")
+    if number.casefold() in NEXT_ITEM_WORDS and not rest.strip():
+        return next_item(ctx)
     if not ITEM_NUMBER_RE.match(number):
         raise CommandError("item_bad_number", number=number[:20])
     number = number.rstrip(".")
@@ -377,6 +385,45 @@ def item(ctx: Ctx, text: str) -> Reply:
     )
     return Reply(
         t(ctx.lang, "item_current", number=existing.number, title=existing.title),
+        visibility=Visibility.CHANNEL,
+        lang=ctx.lang,
+    )
+
+
+# "/möte punkt nästa", "/möte nästa punkt", "/dagordning nästa": the running meeting goes on.
+NEXT_ITEM_WORDS = frozenset({"nästa", "nasta", "next"})
+ITEM_WORDS = frozenset({"punkt", "punkten", "ärende", "arende", "item"})
+
+
+def next_item(ctx: Ctx) -> Reply:
+    """Make the running meeting's next agenda item (after the current one) the current one.
+
+    Actions and decisions logged from now on go under it. With no current item yet, the
+    first item is next; after the last one, the reply says so and how to end the meeting.
+    """
+    running = running_meeting(ctx)
+    if running is None:
+        raise CommandError("no_running_meeting")
+    assert running.id is not None
+    items = repo.items_of(ctx.session, meeting_id=running.id)
+    if not items:
+        raise CommandError("item_next_empty")
+    ids = [i.id for i in items]
+    at = ids.index(running.current_item_id) + 1 if running.current_item_id in ids else 0
+    if at >= len(items):
+        last = items[-1]
+        raise CommandError("item_next_after_last", number=last.number, title=last.title)
+    chosen = items[at]
+    repo.set_current_item(
+        ctx.session, meeting=running, item_id=chosen.id, actor_id=ctx.caller_id, at=ctx.now
+    )
+    lines: tuple[Line, ...] = ()
+    if at + 1 < len(items):
+        after = items[at + 1]
+        lines = (Line(t(ctx.lang, "item_then", number=after.number, title=after.title)),)
+    return Reply(
+        t(ctx.lang, "item_current", number=chosen.number, title=chosen.title),
+        lines,
         visibility=Visibility.CHANNEL,
         lang=ctx.lang,
     )
@@ -584,7 +631,9 @@ def show(ctx: Ctx, text: str) -> Reply:
     read_only=True,
 )
 def next_(ctx: Ctx, text: str) -> Reply:
-    """Show the next planned meeting with its agenda."""
+    """Show the next planned meeting with its agenda ("nästa punkt": go on to the next item)."""
+    if text.strip().casefold() in ITEM_WORDS:
+        return next_item(ctx)
     meeting = next_meeting(ctx)
     if meeting is None:
         return Reply(t(ctx.lang, "no_next_meeting"), lang=ctx.lang)

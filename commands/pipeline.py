@@ -282,6 +282,8 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
         routed.sub, routed.read_only = "help", True
         return families_reply(ctx, text)
     word, _, rest = text.partition(" ")
+    if not word and command in _BARE:
+        word = _BARE[command]
     if not word or word.casefold() in registry.HELP_WORDS:
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, rest.strip())
@@ -312,6 +314,10 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     routed.sub, routed.read_only = sub.name, sub.read_only
     return sub.handler(ctx, rest.strip())
 
+
+# A command typed alone does what people mean by it: "/dagordning" shows the agenda. The
+# others explain themselves ("/åtgärd" alone opens the form in Slack, help elsewhere).
+_BARE = {"agenda": "list"}
 
 # "/åtgärd 3 klar", "/beslut B2 visa": the number first, as people say it.
 _REF_FIRST = frozenset({"action", "decision"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
@@ -204,6 +204,22 @@ def next_meeting(session: Session, /, *, series_ids: list[int], after: datetime)
         session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED,)
     ):
         if meeting.starts_at >= after:
+            return meeting
+    return None
+
+
+def next_unheld_meeting(
+    session: Session, /, *, series_ids: list[int], now: datetime, grace: timedelta
+) -> Meeting | None:
+    """Return the first planned meeting whose planned time is not over at ``now``.
+
+    One that started without being started (status still planned) counts until its
+    planned end, or, with no end given, until ``grace`` after its start.
+    """
+    for meeting in meetings_of_series(
+        session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED,)
+    ):
+        if meeting.starts_at >= now or (meeting.ends_at or meeting.starts_at + grace) > now:
             return meeting
     return None
 

@@ -310,9 +310,9 @@ def test_a_meeting_started_on_time_just_starts(console: Transcript) -> None:
     assert console.send("/meeting start").headline.startswith("Mötet har börjat")
     console.send("/meeting end")
     console.send("/meeting new KC-möte 2026-12-17 08:30-12:00")
-    console.now += timedelta(days=7, hours=3)  # 11:20 on the 17th: three hours late
+    console.now += timedelta(days=7, hours=4)  # 12:20 on the 17th: its planned end has passed
     late = console.send("/meeting start", lang="en")
-    assert "Start it anyway?" in late.headline
+    assert "its time has already passed. Start it anyway?" in late.headline
     assert _typed_command(late, "Start now") == "/meeting start --yes"
     assert console.send("/meeting start --yes", lang="en").headline.startswith("The meeting")
 
@@ -581,7 +581,7 @@ def test_a_meeting_that_starts_late_keeps_its_agenda(console: Transcript) -> Non
     running = console.send("/dagordning lista")
     assert "23 nov 2026" in running.headline
     assert [line.text for line in running.lines] == [
-        "1 Ekonomi – rapport (föredragande: Lisa Andersson)",
+        "1 Ekonomi – rapport (föredragande: Lisa Andersson) ← nu",
         "Föreslaget till KC-möte tors 14 jan 2027 09:00–12:00, Stadshuset: 2 punkter."
         " /dagordning visa 14 januari 2027",
     ]
@@ -679,3 +679,35 @@ def test_a_series_says_which_meetings_fall_on_a_holiday(console: Transcript) -> 
     assert "inställt" in console.send("/möte ställin 25 december 2026").headline
     first = console.send("/möte serie ny Ledning första måndagen i månaden 10-12")
     assert not first.error and "varje månad, första måndagen" in first.headline
+
+
+def test_the_secretary_goes_through_the_agenda_item_by_item(console: Transcript) -> None:
+    """A meeting planned for 13–17 and set up at 15:45 is the one running now: items go to it
+    and it starts without a question. "/dagordning" alone shows the agenda (the current item
+    marked); "/dagordning nästa", "/möte nästa punkt" and "/möte punkt nästa" go on."""
+    console.now = datetime(2026, 12, 3, 15, 45, tzinfo=NOW.tzinfo)
+    console.send("/möte ny KC-möte 3 december kl 13-17 i Stadshuset")
+    for title in ("Budget 2027", "Regional utvecklingsstrategi", "Övriga frågor"):
+        assert "tors 3 dec 2026 13:00–17:00" in console.send(f"/dagordning ny {title}").headline
+    assert console.send("/möte nästa").headline.startswith("Nästa möte: KC-möte tors 3 dec 2026")
+    assert console.send("/möte starta").headline.startswith("Mötet har börjat")
+    first = console.send("/dagordning nästa")
+    assert first.headline == "Nu: punkt 1 Budget 2027"
+    assert [line.text for line in first.lines] == ["Därefter: punkt 2 Regional utvecklingsstrategi"]
+    assert console.send("/åtgärd ny Ta fram underlag senast 15 januari").headline.startswith(
+        "Åtgärd #1"
+    )
+    assert console.send("/möte nästa punkt").headline == "Nu: punkt 2 Regional utvecklingsstrategi"
+    agenda = console.send("/dagordning")
+    assert [line.text for line in agenda.lines][:3] == [
+        "1 Budget 2027",
+        "2 Regional utvecklingsstrategi ← nu",
+        "3 Övriga frågor",
+    ]
+    assert console.send("/möte punkt nästa").headline == "Nu: punkt 3 Övriga frågor"
+    last = console.send("/dagordning nästa")
+    assert last.error
+    assert last.headline == "Punkt 3 Övriga frågor är den sista. Avsluta mötet med /möte avsluta."
+    assert _workspace(console.engine)["meetings"][0]["current_item_id"] is not None
+    console.send("/möte avsluta")
+    assert console.send("/möte punkt nästa").headline.startswith("Inget möte pågår")
