@@ -155,7 +155,10 @@ def owners_as_written(ctx: Ctx, text: str) -> str:
 
     "@Per Ek" becomes @"Per Ek" if someone has that full name (otherwise "@Per" alone is
     the owner and "Ek" stays text), and "ansvarig: Per" / ", ansvarig Per Ek," become the
-    owner if exactly one person goes by that name. Anything else is left as typed.
+    owner if exactly one person goes by that name. A name after the label that nobody has
+    is taken as an owner all the same, as written with @: "ansvarig: Anna Berg" as
+    @"Anna Berg" (someone without an account), "ansvarig: Anna" as @Anna (which asks when
+    several or nobody go by it). Anything else is left as typed.
     """
     if "@" not in text and not _OWNER_PHRASE_RE.search(text):
         return text
@@ -178,6 +181,10 @@ def owners_as_written(ctx: Ctx, text: str) -> str:
                 # A comma after the name still ends that part: "…, klart till 15/12".
                 comma = "," if match.group(0).rstrip().endswith((",", ";")) else ""
                 return " ".join(["", f'@"{found[0].display_name}"', *words[k:], comma])
+        if all(w[:1].isupper() for w in words):
+            comma = "," if match.group(0).rstrip().endswith((",", ";")) else ""
+            named = f'@"{" ".join(words)}"' if len(words) > 1 else f"@{words[0]}"
+            return " ".join(["", named, comma])
         return match.group(0)
 
     text = _AT_TWO_WORDS_RE.sub(full, text)

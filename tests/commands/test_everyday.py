@@ -711,3 +711,18 @@ def test_the_secretary_goes_through_the_agenda_item_by_item(console: Transcript)
     assert _workspace(console.engine)["meetings"][0]["current_item_id"] is not None
     console.send("/möte avsluta")
     assert console.send("/möte punkt nästa").headline.startswith("Inget möte pågår")
+
+
+def test_ansvarig_names_an_owner_nobody_has_yet(console: Transcript) -> None:
+    """ "ansvarig: Anna Berg" for someone the bot has never met makes her the owner (as
+    @"Anna Berg" does), instead of keeping the words in the text and saying "ej angivet"."""
+    added = console.send("/åtgärd ny Ta fram underlag, ansvarig: Anna Berg, klart 15 jan")
+    assert added.lines[0].text.startswith("#1 Ta fram underlag — ansvarig: Anna Berg — senast")
+    again = console.send("/åtgärd ny Boka buss, ansvarig: Anna, senast 20 jan")
+    assert "#2 Boka buss — ansvarig: Anna Berg" in again.as_text()
+    before = _workspace(console.engine)
+    unknown = console.send("/åtgärd ny Ring regionen, ansvarig: Per, senast 20 jan")
+    assert unknown.error and unknown.headline.startswith("Jag hittar ingen som heter ”Per”")
+    assert _workspace(console.engine) == before
+    text = console.send("/åtgärd ny Utse ansvarig för skolfrågan senast 20 jan").as_text()
+    assert "#3 Utse ansvarig för skolfrågan — ansvarig: ej angivet" in text
