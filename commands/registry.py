@@ -139,10 +139,18 @@ def filtered(command: str, word: str) -> Sub | None:
     return None
 
 
+SUGGEST_CUTOFF = 0.75
+
+
 def suggest(command: str, word: str) -> str | None:
-    """Return the closest subcommand word to a typo, if any is close."""
+    """Return the closest subcommand word to a typo, if any is close.
+
+    Close means a letter or two off ("klr", "lsita", "tilldla" score 0.8 and more): at 0.6,
+    "Anna" (a sentence starting with a name) was offered as "anteckna" and "tillbaka" as
+    "tilldela".
+    """
     candidates = [w for sub in SUBCOMMANDS.get(command, []) for w in sub.words]
-    close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=SUGGEST_CUTOFF)
     return close[0] if close else None
 
 
