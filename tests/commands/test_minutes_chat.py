@@ -95,7 +95,7 @@ def test_minutes_of_an_imported_meeting_hold_every_action_and_decision(
 
 def test_unknown_meeting_is_a_short_message(console: Transcript) -> None:
     assert console.send("/meeting protokoll 99").error
-    assert "Vilket möte" in console.text("/meeting protokoll")
+    assert "Inget möte har hållits i den här kanalen än" in console.text("/meeting protokoll")
     assert console.send("/meeting protokoll 1999-01-01").error
 
 
