@@ -23,7 +23,14 @@ from commands.dates import DateError, extract_due, format_date, parse_date
 from commands.errors import CommandError, NeedsConfirmation
 from commands.forms import ActionForm
 from commands.i18n import t
-from commands.owners import OwnerToken, owners_as_written, resolve_all, split_owners
+from commands.owners import (
+    OwnerToken,
+    known_names,
+    owners_as_written,
+    resolve_all,
+    split_owners,
+    split_top,
+)
 from commands.registry import subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
@@ -534,9 +541,9 @@ def due(ctx: Ctx, text: str) -> Reply:
     words=("tilldela", "ansvarig", "owner"),
 )
 def assign(ctx: Ctx, text: str) -> Reply:
-    """Replace the owners."""
+    """Replace the owners (named with @, or by their names: "tilldela #4 Lisa Ek och Per")."""
     action, rest = _action_arg(ctx, "assign", text)
-    leftover, tokens = split_owners(rest)
+    leftover, tokens = split_owners(known_names(ctx, rest))
     if not tokens or leftover:
         raise CommandError("assign_usage")
     owners = resolve_all(ctx, tokens)
@@ -585,6 +592,12 @@ def edit(ctx: Ctx, text: str) -> Reply:
     return _one(ctx, action, t(ctx.lang, "action_edited", number=action.number))
 
 
+def _names_like(text: str) -> bool:
+    """Whether every part of a list ("Lisa Ek och Per") is capitalised words, as names are."""
+    parts = split_top(text)
+    return bool(parts) and all(w[:1].isupper() for p in parts for w in p.split())
+
+
 _DUE_FIELD = frozenset(
     {"datum", "datumet", "slutdatum", "slutdatumet", "senast", "deadline", "date", "due"}
 )
@@ -600,7 +613,10 @@ def _other_field(ctx: Ctx, action: Action, body: str) -> Reply | None:
         return None
     arg = f"#{action.number} {tail}"
     if field in _OWNER_FIELD:
-        leftover, tokens = split_owners(tail)
+        # "ändra 4 ansvarig Lisa Ek": names without @ count when they are written as names
+        # are; "ändra 4 ansvarig kommun utses senare" is a new text.
+        named = tail if "@" in tail or not _names_like(tail) else known_names(ctx, tail)
+        leftover, tokens = split_owners(named)
         return assign(ctx, arg) if tokens and not leftover else None
     if field not in _DUE_FIELD:
         return None

@@ -189,3 +189,51 @@ def owners_as_written(ctx: Ctx, text: str) -> str:
 
     text = _AT_TWO_WORDS_RE.sub(full, text)
     return _OWNER_PHRASE_RE.sub(phrase, text)
+
+
+def split_top(text: str) -> list[str]:
+    """Split at commas and "och"/"and" outside parentheses."""
+    parts, depth, current = [], 0, ""
+    for word in re.split(r"(\s+|,)", text):
+        depth += word.count("(") - word.count(")")
+        if depth == 0 and (word == "," or word.strip().casefold() in ("och", "and")):
+            parts.append(current)
+            current = ""
+        else:
+            current += word
+    return [p.strip() for p in [*parts, current] if p.strip()]
+
+
+def known_names(ctx: Ctx, text: str) -> str:
+    """Names typed without @, each marked as the one known person it names.
+
+    "/möte ordförande Anna Berg", "deltagare Anna, Per Ek och Lisa (Vännäs)", "tilldela #4
+    Lisa Ek och Per": text that is not a list of names is left as it is, for the caller's
+    parser to refuse as before.
+
+    Raises:
+        CommandError: a name that nobody, or several people, go by (named in the message).
+    """
+    if "@" in text or not text.strip():
+        return text
+    marked = []
+    for part in split_top(text):
+        name, paren, extras = part.partition("(")
+        name = name.strip()
+        if (
+            not name
+            or len(name.split()) > 4
+            or not name.replace(" ", "").replace("-", "").isalpha()
+        ):
+            return text
+        if name.casefold() in SELF_WORDS:
+            marked.append(f"@{name} {paren}{extras}".strip())
+            continue
+        found = people.match_name(ctx.session, workspace_id=ctx.ws_id, query=name)
+        if not found:
+            raise CommandError("person_unknown", name=name[:60])
+        if len(found) > 1:
+            candidates = ", ".join(p.display_name for p in found[:8])
+            raise CommandError("person_ambiguous", name=name[:60], candidates=candidates)
+        marked.append(f'@"{found[0].display_name}" {paren}{extras}'.strip())
+    return " ".join(marked)

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from commands.context import Ctx
 from commands.errors import CommandError
 from commands.i18n import t
-from commands.owners import MENTION_RE, SELF_WORDS, OwnerToken, resolve
+from commands.owners import MENTION_RE, OwnerToken, known_names, resolve
 from commands.registry import subcommand
 from commands.reply import Line, Reply
 from commands.target import record_meeting, refuse_if_locked
 from storage import participants as repo
-from storage import people
 from storage.models import Meeting, ParticipantRole, Person
 
 REMOVE_WORDS = ("ta bort", "bort", "stryk", "remove", "delete", "radera")
@@ -132,48 +131,6 @@ def parse_people(text: str) -> list[Named]:
     return people
 
 
-def _split_top(text: str) -> list[str]:
-    """Split at commas and "och"/"and" outside parentheses."""
-    parts, depth, current = [], 0, ""
-    for word in re.split(r"(\s+|,)", text):
-        depth += word.count("(") - word.count(")")
-        if depth == 0 and (word == "," or word.strip().casefold() in ("och", "and")):
-            parts.append(current)
-            current = ""
-        else:
-            current += word
-    return [p.strip() for p in [*parts, current] if p.strip()]
-
-
-def _known_names(ctx: Ctx, text: str) -> str:
-    """ "/möte ordförande Anna Berg", "deltagare Anna, Per Ek och Lisa (Vännäs)": names typed
-    without @ are taken when each is exactly one known person; otherwise the text is left
-    for the parser to refuse as before."""
-    if "@" in text or not text.strip():
-        return text
-    marked = []
-    for part in _split_top(text):
-        name, paren, extras = part.partition("(")
-        name = name.strip()
-        if (
-            not name
-            or len(name.split()) > 4
-            or not name.replace(" ", "").replace("-", "").isalpha()
-        ):
-            return text
-        if name.casefold() in SELF_WORDS:
-            marked.append(f"@{name} {paren}{extras}".strip())
-            continue
-        found = people.match_name(ctx.session, workspace_id=ctx.ws_id, query=name)
-        if not found:
-            raise CommandError("person_unknown", name=name[:60])
-        if len(found) > 1:
-            candidates = ", ".join(p.display_name for p in found[:8])
-            raise CommandError("person_ambiguous", name=name[:60], candidates=candidates)
-        marked.append(f'@"{found[0].display_name}" {paren}{extras}'.strip())
-    return " ".join(marked)
-
-
 def _strip_remove(text: str) -> tuple[bool, str]:
     low = text.casefold()
     for word in REMOVE_WORDS:
@@ -231,7 +188,7 @@ def _record(ctx: Ctx, text: str, *, role: str | None, function: str | None, usag
         lines = header_lines(ctx, meeting) or [Line(t(ctx.lang, "rec_nobody"))]
         return Reply(t(ctx.lang, "rec_header_for", title=title), tuple(lines), lang=ctx.lang)
     refuse_if_locked(meeting, title)
-    named = parse_people(_known_names(ctx, text))
+    named = parse_people(known_names(ctx, text))
     if not named:
         raise CommandError(usage)
     resolved = [(n, resolve(ctx, n.token)) for n in named]

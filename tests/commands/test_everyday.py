@@ -726,3 +726,22 @@ def test_ansvarig_names_an_owner_nobody_has_yet(console: Transcript) -> None:
     assert _workspace(console.engine) == before
     text = console.send("/åtgärd ny Utse ansvarig för skolfrågan senast 20 jan").as_text()
     assert "#3 Utse ansvarig för skolfrågan — ansvarig: ej angivet" in text
+
+
+def test_owners_changed_by_name_without_at(console: Transcript) -> None:
+    """ "ändra 1 ansvarig Lisa Ek" and "tilldela 1 Per Holm och Lisa" change the owners (the
+    first one used to become the action's new text); an unknown name changes nothing."""
+    console.send('/åtgärd ny Sammanställ remissvar @"Lisa Ek" @"Per Holm" senast 20 januari')
+    console.send("/åtgärd ny Boka lokal senast 20 januari")
+    changed = console.send("/åtgärd ändra 2 ansvarig Lisa Ek")
+    assert changed.headline == "Ny ansvarig för #2"
+    assert _actions(console.engine)[2]["text"] == "Boka lokal"
+    both = console.send("/åtgärd tilldela 2 Per Holm och Lisa")
+    assert "#2 Boka lokal — ansvariga: Per Holm, Lisa Ek" in both.as_text()
+    before = _workspace(console.engine)
+    unknown = console.send("/åtgärd ändra 2 ansvarig Kalle Anka")
+    assert unknown.error and "Kalle Anka" in unknown.headline
+    assert _workspace(console.engine) == before
+    text = console.send("/åtgärd ändra 2 ansvarig kommun utses senare")
+    assert _actions(console.engine)[2]["text"] == "ansvarig kommun utses senare"
+    assert not text.error
