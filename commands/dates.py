@@ -18,7 +18,7 @@ Supported date expressions (case-insensitive, Swedish and English):
 * Weekdays: ``fredag``, ``på fredag``, ``Friday``: the coming one (strictly after
   today); ``nästa fredag``, ``fredag nästa vecka``, ``next Friday``: the Friday of
   next week; ``tisdag v. 3``: that day of ISO week 3.
-* Weeks: ``nästa vecka`` (its Monday), ``i början/mitten/slutet av nästa vecka``
+* Weeks: ``nästa vecka`` (its Friday: a due date is the end of it), ``i början/mitten/slutet av nästa vecka``
   (Monday/Wednesday/Friday), ``i slutet av veckan``, ``i veckan`` (this Friday),
   ``v. 42`` (its Friday).
 * Parts of a month: ``i början av april`` (first working day), ``i mitten av mars``
@@ -57,7 +57,7 @@ from typing import Final
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as _babel_format_date
 from dateutil.parser import isoparse
-from dateutil.relativedelta import MO, relativedelta
+from dateutil.relativedelta import relativedelta
 
 from commands import workdays
 
@@ -593,7 +593,8 @@ def _fixed(phrase: str, o: _Opts) -> date | None:
     if phrase in _SOON_WORDS:
         return workdays.add_working_days(o.today, 1)
     if phrase in _NEXT_WEEK_WORDS:
-        return o.today + relativedelta(weeks=+1, weekday=MO(-1))
+        # A due date: "senast nästa vecka" is done by the end of it, as "v. 51" is.
+        return _week_day(4, "next", o.today)
     if phrase in _THIS_WEEK_WORDS - {"week", "the week", "veckan"}:
         return _week_day(4, "this", o.today)
     return None

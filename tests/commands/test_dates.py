@@ -113,10 +113,10 @@ def test_weekday_across_year_end() -> None:
 
 
 @pytest.mark.parametrize("text", ["nästa vecka", "next week", "Nästa vecka"])
-def test_next_week_is_next_monday(text: str) -> None:
-    assert parse(text) == date(2026, 11, 30)
-    assert parse(text, today=date(2026, 11, 29)) == date(2026, 11, 30)  # Sunday
-    assert parse(text, today=date(2026, 12, 28)) == date(2027, 1, 4)
+def test_next_week_is_friday_of_next_week(text: str) -> None:
+    assert parse(text) == date(2026, 12, 4)
+    assert parse(text, today=date(2026, 11, 29)) == date(2026, 12, 4)  # Sunday
+    assert parse(text, today=date(2026, 12, 28)) == date(2027, 1, 8)
 
 
 @pytest.mark.parametrize("text", ["v. 50", "v 50", "v.50", "vecka 50", "week 50", "w50", "V. 50"])
