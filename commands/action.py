@@ -749,3 +749,22 @@ def show(ctx: Ctx, text: str) -> Reply:
         lines.append(Line(t(ctx.lang, "history_heading")))
         lines.extend(history)
     return Reply(t(ctx.lang, "action_show", number=action.number), tuple(lines), lang=ctx.lang)
+
+
+SEARCH_LIMIT = 20
+
+
+@subcommand("action", "search", words=("sök", "sok", "hitta", "find"), read_only=True)
+def search(ctx: Ctx, text: str) -> Reply:
+    """Find actions, open or not, by words of their text ("/åtgärd sök remiss")."""
+    words = text.split()
+    if not words:
+        raise CommandError("action_search_usage")
+    found = repo.search_actions(
+        ctx.session, workspace_id=ctx.ws_id, words=words, limit=SEARCH_LIMIT
+    )
+    query = " ".join(words)[:80]
+    if not found:
+        return Reply(t(ctx.lang, "action_search_none", query=query), lang=ctx.lang)
+    lines = fmt.action_lines(ctx.session, found, ctx.lang, ctx.today)
+    return Reply(t(ctx.lang, "action_search_found", query=query), tuple(lines), lang=ctx.lang)

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col, select
 
-from storage import audit, changes
+from storage import audit, changes, search
 from storage.models import Action, ActionNote, ActionOwner, ActionStatus, Person
 from storage.workspaces import next_number
 
@@ -458,3 +458,23 @@ def notes_of(session: Session, /, *, action_ids: list[int]) -> dict[int, list[Ac
     for note in session.exec(stmt):
         result[note.action_id].append(note)
     return result
+
+
+def search_actions(
+    session: Session, /, *, workspace_id: int, words: list[str], limit: int = 20
+) -> list[Action]:
+    """Return the workspace's actions, of any status, whose text has every word, best first.
+
+    As for decisions (:func:`storage.decisions.search_decisions`): Swedish full-text search
+    on PostgreSQL ("budget" finds "budgeten"), FTS5 with each word a prefix on SQLite.
+    """
+    terms = search.terms(words)
+    if not terms:
+        return []
+    ids = search.matching_ids(
+        session, table="action", workspace_id=workspace_id, terms=terms, limit=limit
+    )
+    if not ids:
+        return []
+    found = {a.id: a for a in session.exec(select(Action).where(col(Action.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]

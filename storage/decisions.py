@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from storage import audit
+from storage import audit, search
 from storage.models import Decision
 from storage.workspaces import next_number
 
@@ -94,17 +92,6 @@ def superseded_by(session: Session, /, *, decision_ids: list[int]) -> dict[int, 
     return result
 
 
-_WORD_RE = re.compile(r"[\w-]+", re.UNICODE)
-
-
-def _terms(words: list[str]) -> list[str]:
-    """Letters and digits only: nothing the user types can break the query syntax."""
-    terms: list[str] = []
-    for word in words:
-        terms.extend(t for t in _WORD_RE.findall(word.replace("-", " ")) if t)
-    return terms[:20]
-
-
 def search_decisions(
     session: Session, /, *, workspace_id: int, words: list[str], limit: int = 20
 ) -> list[Decision]:
@@ -115,30 +102,14 @@ def search_decisions(
     also finds "budgeten". SQLite ranks with FTS5 (bm25) over a table kept in sync by
     triggers, and each word is a prefix, so "budget" finds "budgeten" there too.
     """
-    terms = _terms(words)
+    terms = search.terms(words)
     if not terms:
         return []
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        query = " ".join(terms)
-        sql = text(
-            "SELECT d.id FROM decision d, plainto_tsquery('swedish', :q) AS q "
-            "WHERE d.workspace_id = :ws AND to_tsvector('swedish', d.text) @@ q "
-            "ORDER BY ts_rank(to_tsvector('swedish', d.text), q) DESC, d.number DESC "
-            "LIMIT :limit"
-        )
-        params: dict[str, object] = {"q": query, "ws": workspace_id, "limit": limit}
-    elif dialect == "sqlite":
-        match = " ".join(f'"{t}"*' for t in terms)
-        sql = text(
-            "SELECT d.id FROM decision_fts f JOIN decision d ON d.id = f.rowid "
-            "WHERE decision_fts MATCH :m AND d.workspace_id = :ws "
-            "ORDER BY bm25(decision_fts), d.number DESC LIMIT :limit"
-        )
-        params = {"m": match, "ws": workspace_id, "limit": limit}
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+    if session.get_bind().dialect.name not in ("postgresql", "sqlite"):  # pragma: no cover
         return _search_in_python(session, workspace_id=workspace_id, words=terms, limit=limit)
-    ids = [int(row[0]) for row in session.execute(sql, params)]
+    ids = search.matching_ids(
+        session, table="decision", workspace_id=workspace_id, terms=terms, limit=limit
+    )
     if not ids:
         return []
     found = {d.id: d for d in session.exec(select(Decision).where(col(Decision.id).in_(ids)))}

@@ -20,9 +20,10 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-# Objects made in raw SQL by migration 0004 (full-text search over decisions): the models do
-# not describe them, so autogenerate and schema comparisons must leave them alone.
-RAW_SQL_OBJECT_PREFIXES = ("decision_fts", "ix_decision_fts")
+# Objects made in raw SQL by migrations 0004 and 0013 (full-text search over decisions and
+# actions): the models do not describe them, so autogenerate and schema comparisons must
+# leave them alone.
+RAW_SQL_OBJECT_PREFIXES = ("decision_fts", "ix_decision_fts", "action_fts", "ix_action_fts")
 
 # Replicas that start together on an empty PostgreSQL would each try to create the schema and
 # all but one would fail on the duplicate tables; this transaction-level lock makes them take

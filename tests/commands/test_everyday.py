@@ -745,3 +745,22 @@ def test_owners_changed_by_name_without_at(console: Transcript) -> None:
     text = console.send("/åtgärd ändra 2 ansvarig kommun utses senare")
     assert _actions(console.engine)[2]["text"] == "ansvarig kommun utses senare"
     assert not text.error
+
+
+def test_actions_are_found_by_their_words(console_any: Transcript) -> None:
+    """ "/åtgärd sök budget" finds "Skicka budgeten …", done ones too, best match first."""
+    console_any.send(
+        '/åtgärd ny Skicka budgeten till kommunstyrelserna @"Per Holm" senast 20 januari'
+    )
+    console_any.send("/åtgärd ny Boka lokal senast 20 januari")
+    console_any.send("/åtgärd ny Budget och prognos: stäm av budget med ekonomerna")
+    console_any.send("/åtgärd klar 1")
+    found = console_any.send("/åtgärd sök budget")
+    assert found.headline == "Åtgärder som innehåller ”budget” (bäst träff först)"
+    assert sorted(_numbers(found)) == [1, 3]
+    assert "✅ klar" in found.as_text()
+    assert console_any.send("/åtgärd sok lokal").lines[0].text.startswith("#2 Boka lokal")
+    none = console_any.send("/åtgärd sök kompetensförsörjning")
+    assert not none.error and none.headline == "Inga åtgärder innehåller ”kompetensförsörjning”."
+    usage = console_any.send("/åtgärd sök")
+    assert usage.error and usage.headline == "Skriv vad du söker, t.ex. /åtgärd sök remiss"

@@ -69,6 +69,8 @@ COMMANDS = (
     "action anteckning #2 Ringt, återkommer",
     "decision add Kommunchefsgruppen beslutar att ses oftare",
     "decision lista",
+    "decision sök ses",
+    "action sök protokollet",
     "meeting end",
 )
 
