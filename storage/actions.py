@@ -468,13 +468,4 @@ def search_actions(
     As for decisions (:func:`storage.decisions.search_decisions`): Swedish full-text search
     on PostgreSQL ("budget" finds "budgeten"), FTS5 with each word a prefix on SQLite.
     """
-    terms = search.terms(words)
-    if not terms:
-        return []
-    ids = search.matching_ids(
-        session, table="action", workspace_id=workspace_id, terms=terms, limit=limit
-    )
-    if not ids:
-        return []
-    found = {a.id: a for a in session.exec(select(Action).where(col(Action.id).in_(ids)))}
-    return [found[i] for i in ids if i in found]
+    return search.find(session, Action, workspace_id=workspace_id, words=words, limit=limit)

@@ -102,18 +102,10 @@ def search_decisions(
     also finds "budgeten". SQLite ranks with FTS5 (bm25) over a table kept in sync by
     triggers, and each word is a prefix, so "budget" finds "budgeten" there too.
     """
-    terms = search.terms(words)
-    if not terms:
-        return []
     if session.get_bind().dialect.name not in ("postgresql", "sqlite"):  # pragma: no cover
+        terms = search.terms(words)
         return _search_in_python(session, workspace_id=workspace_id, words=terms, limit=limit)
-    ids = search.matching_ids(
-        session, table="decision", workspace_id=workspace_id, terms=terms, limit=limit
-    )
-    if not ids:
-        return []
-    found = {d.id: d for d in session.exec(select(Decision).where(col(Decision.id).in_(ids)))}
-    return [found[i] for i in ids if i in found]
+    return search.find(session, Decision, workspace_id=workspace_id, words=words, limit=limit)
 
 
 def _search_in_python(

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
+
+from storage.models import Action, Decision
+
+Searchable = TypeVar("Searchable", Action, Decision)
 
 _WORD_RE = re.compile(r"[\w-]+", re.UNICODE)
 # The tables with a full-text index (migrations 0004 and 0013): the names are ours, never typed.
@@ -46,3 +51,18 @@ def terms(words: list[str]) -> list[str]:
     for word in words:
         terms.extend(t for t in _WORD_RE.findall(word.replace("-", " ")) if t)
     return terms[:20]
+
+
+def find(
+    session: Session, model: type[Searchable], /, *, workspace_id: int, words: list[str], limit: int
+) -> list[Searchable]:
+    """The workspace's records of ``model`` whose text has every word, best match first."""
+    wanted = terms(words)
+    if not wanted:
+        return []
+    table = str(model.__tablename__)
+    ids = matching_ids(session, table=table, workspace_id=workspace_id, terms=wanted, limit=limit)
+    if not ids:
+        return []
+    found = {r.id: r for r in session.exec(select(model).where(col(model.id).in_(ids)))}
+    return [found[i] for i in ids if i in found]
