@@ -138,9 +138,10 @@ def list_(ctx: Ctx, text: str) -> Reply:
 @subcommand("agenda", "next", words=("nästa", "nasta", "nästa punkt", "nasta punkt"))
 def next_(ctx: Ctx, text: str) -> Reply:
     """While a meeting runs, go on to its next item; otherwise show the next meeting's agenda."""
-    if running_meeting(ctx) is None:
+    running = running_meeting(ctx)
+    if running is None:
         return list_(ctx, "")
-    return next_item(ctx)
+    return next_item(ctx, running)
 
 
 def _proposed_for_next(ctx: Ctx) -> list[Line]:
@@ -151,7 +152,7 @@ def _proposed_for_next(ctx: Ctx) -> list[Line]:
         count = len(repo.items_of(ctx.session, meeting_id=meeting.id))
         day = fmt.local_date(meeting.starts_at, ctx.series_tz(series_of(ctx, meeting)))
         where = title_of(ctx, meeting)
-        command = f"/{ctx.request.command.lstrip('/')} {_list_word(ctx)} {format_day_month_year(day, ctx.lang)}"
+        command = f"{ctx.typed_command} {_list_word(ctx)} {format_day_month_year(day, ctx.lang)}"
     else:
         series = channel_series(ctx)
         if not series or series[0].id is None:

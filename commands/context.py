@@ -63,6 +63,11 @@ class Ctx:
         return self.caller.id
 
     @property
+    def typed_command(self) -> str:
+        """The command as the person typed it ("/åtgärd"): an example in it works where they are."""
+        return f"/{self.request.command.lstrip('/')}"
+
+    @property
     def now(self) -> datetime:
         """The injected clock, in UTC."""
         return self.request.now.astimezone(UTC)

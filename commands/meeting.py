@@ -395,13 +395,14 @@ NEXT_ITEM_WORDS = frozenset({"nästa", "nasta", "next"})
 ITEM_WORDS = frozenset({"punkt", "punkten", "ärende", "arende", "item"})
 
 
-def next_item(ctx: Ctx) -> Reply:
+def next_item(ctx: Ctx, running: Meeting | None = None) -> Reply:
     """Make the running meeting's next agenda item (after the current one) the current one.
 
     Actions and decisions logged from now on go under it. With no current item yet, the
     first item is next; after the last one, the reply says so and how to end the meeting.
+    ``running``: the running meeting, when the caller has looked it up already.
     """
-    running = running_meeting(ctx)
+    running = running or running_meeting(ctx)
     if running is None:
         raise CommandError("no_running_meeting")
     assert running.id is not None

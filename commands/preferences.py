@@ -131,7 +131,7 @@ def reminders(ctx: Ctx, text: str) -> Reply:
         return settings_reply(ctx)
     if word in OFF_WORDS:
         _audited(ctx, "reminders", {"reminders_enabled": False})
-        return Reply(t(ctx.lang, "reminders_off", cmd=_typed(ctx)), lang=ctx.lang)
+        return Reply(t(ctx.lang, "reminders_off", cmd=ctx.typed_command), lang=ctx.lang)
     change: dict[str, object] = {"reminders_enabled": True}
     if word not in ON_WORDS:
         try:
@@ -186,10 +186,5 @@ def settings_reply(ctx: Ctx) -> Reply:
         else:
             away_line = t(lang, "settings_away_until", date=format_date(me.away_until, lang))
         lines.append(Line(away_line))
-    lines.append(Line(t(lang, "settings_change", cmd=_typed(ctx))))
+    lines.append(Line(t(lang, "settings_change", cmd=ctx.typed_command)))
     return Reply(t(lang, "settings_title"), lines=tuple(lines), lang=lang)
-
-
-def _typed(ctx: Ctx) -> str:
-    """The command as the person typed it: it works where they are (Slack, Teams, the console)."""
-    return f"/{ctx.request.command.lstrip('/')}"

@@ -176,8 +176,8 @@ def _holiday_lines(ctx: Ctx, item: MeetingSeries, upcoming: list[Meeting]) -> li
                     "series_on_holiday",
                     date=format_date(day, ctx.lang),
                     holiday=name[:1].lower() + name[1:],
-                    move=f"/{ctx.request.command.lstrip('/')} {_word(ctx, 'flytta')} {spoken}",
-                    cancel=f"/{ctx.request.command.lstrip('/')} {_word(ctx, 'ställin')} {spoken}",
+                    move=f"{ctx.typed_command} {_word(ctx, 'flytta')} {spoken}",
+                    cancel=f"{ctx.typed_command} {_word(ctx, 'ställin')} {spoken}",
                 )
             )
         )
