@@ -45,6 +45,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from scheduler.morning import morning_dms
+from storage import person_names
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import (
@@ -119,6 +120,7 @@ def populate(engine: Engine, *, people: int, actions: int, due_per_person: float
             )  # fmt: skip
         for chunk in _chunks(people_rows):
             conn.execute(insert(Person), chunk)
+        person_names.rebuild(conn)
         conn.execute(
             insert(MeetingSeries),
             [{"id": 1, "workspace_id": 1, "name": "KC-möte", "channel_id": "kc",

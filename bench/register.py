@@ -45,7 +45,7 @@ DUE_DAY = date(2026, 12, 8)
 BUILT_AT = datetime(2026, 12, 8, 5, 0, tzinfo=UTC)
 BATCH = 20_000
 # Bump when the register's contents change, so cached templates are rebuilt.
-LAYOUT = 1
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ def fill(url: str, size: Size) -> None:
     """Migrate an empty database and fill it with the register."""
     from sqlalchemy import insert, text
 
+    from storage import person_names
     from storage.db import make_engine
     from storage.migrate import upgrade
     from storage.models import Action, ActionOwner, Person, SlackProfile, Workspace
@@ -114,6 +115,8 @@ def fill(url: str, size: Size) -> None:
                     insert(SlackProfile),
                     [{"team_id": TEAM_ID, "user_id": user_id(i), "fetched_at": at} for i in ids],
                 )
+            # Written past the ORM, so the names that look-ups search are derived here.
+            person_names.rebuild(conn)
             for start in range(1, size.actions + 1, BATCH):
                 ids = range(start, min(start + BATCH, size.actions + 1))
                 conn.execute(insert(Action), [_action(n, size) for n in ids])

@@ -57,6 +57,7 @@ def prefill(url: str, count: int) -> None:
     """Create the schema and bulk-insert ``count`` actions with SQLAlchemy core."""
     from sqlalchemy import insert
 
+    from storage import person_names
     from storage.db import make_engine
     from storage.migrate import upgrade
     from storage.models import Action, ActionOwner, Person, Workspace
@@ -91,6 +92,7 @@ def prefill(url: str, count: int) -> None:
                     )
                 ).inserted_primary_key[0]
             )
+        person_names.rebuild(conn)
         batch = 10_000
         for start in range(1, count + 1, batch):
             numbers = range(start, min(start + batch, count + 1))

@@ -704,9 +704,11 @@ def history_lines(ctx: Ctx, action: Action) -> list[Line]:
     """Every change to an action from the audit trail, oldest first, with who and when."""
     assert action.id is not None
     events = audit.history(ctx.session, entity="action", entity_id=action.id)
-    names = {
-        p.id: p.display_name for p in people.people_in(ctx.session, workspace_id=ctx.ws_id) if p.id
-    }
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    for event in events:
+        for snap in (event.before, event.after):
+            ids.update(int(i) for i in (snap or {}).get("owner_ids") or [])
+    names = people.names_of(ctx.session, person_ids=ids)
     lines = []
     for event in events:
         what = _event_text(ctx, event, names)

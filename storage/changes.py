@@ -46,6 +46,7 @@ IGNORED_TABLES = frozenset(
         "calendar_token",
         "slack_profile",
         "shared_file",
+        "person_name",
         "alembic_version",
     }
 )

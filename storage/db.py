@@ -13,7 +13,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
-from storage import changes  # noqa: F401  (installs the session events that signal the scheduler)
+from storage import (
+    changes,  # noqa: F401  (installs the session events that signal the scheduler)
+    person_names,  # noqa: F401  (keeps the names that look-ups search in step)
+)
 
 log = logging.getLogger("motesbot.storage")
 

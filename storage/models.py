@@ -123,6 +123,31 @@ class Person(PersonBase, table=True):
     created_at: datetime
 
 
+# Bytes in code point order on PostgreSQL too, so that a prefix is one range of the index.
+_NAME_KEY = String(200).with_variant(String(200, collation="C"), "postgresql")
+
+
+class PersonName(SQLModel, table=True):
+    """A person's name as people type it, kept for look-ups by name that use an index.
+
+    Position 0 is the whole name, 1 and on its words (for a name of several words);
+    ``word`` is :func:`storage.names.fold` of it, ``word_ascii`` the same with å, ä and ö
+    read as a and o. Derived from ``Person.display_name`` whenever it is written.
+    """
+
+    __tablename__ = "person_name"
+    __table_args__ = (
+        Index("ix_person_name_word", "workspace_id", "word", "person_id"),
+        Index("ix_person_name_ascii", "workspace_id", "word_ascii", "person_id"),
+    )
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
+    position: int = Field(primary_key=True)
+    workspace_id: int
+    word: str = Field(sa_type=_NAME_KEY)
+    word_ascii: str = Field(sa_type=_NAME_KEY)
+
+
 class MeetingSeriesBase(SQLModel):
     """Fields shared by every view of a meeting series."""
 

@@ -10,7 +10,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
-from storage.models import Person, SlackProfile, Workspace
+from storage.models import Person, PersonName, SlackProfile, Workspace
 from storage.names import fold
 
 
@@ -103,9 +103,34 @@ def upsert_chat_user(
     return person
 
 
+# Past this many, a name is simply ambiguous: a reply names the first few of them.
+MATCH_LIMIT = 50
+# Above every character: a prefix's range of the index ends here.
+_LAST = "\U0010ffff"
+
+
+def _named(
+    session: Session, /, *, workspace_id: int, key: str, ascii_: bool = False
+) -> list[Person]:
+    """People whose whole folded name is ``key``, at most :data:`MATCH_LIMIT`."""
+    column = col(PersonName.word_ascii) if ascii_ else col(PersonName.word)
+    stmt = (
+        select(Person)
+        .join(PersonName, col(PersonName.person_id) == col(Person.id))
+        .where(
+            col(PersonName.workspace_id) == workspace_id,
+            column == key,
+            col(PersonName.position) == 0,
+        )
+        .order_by(column, col(PersonName.person_id))
+        .limit(MATCH_LIMIT)
+    )
+    return list(session.exec(stmt))
+
+
 def _name_only(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
     wanted = name.casefold()
-    for person in people_in(session, workspace_id=workspace_id):
+    for person in _named(session, workspace_id=workspace_id, key=fold(name)):
         if person.platform_user_id is None and person.display_name.casefold() == wanted:
             return person
     return None
@@ -115,10 +140,9 @@ def get_or_create_by_name(
     session: Session, /, *, workspace_id: int, name: str, at: datetime
 ) -> Person:
     """Return the person with exactly this display name (any case), creating a name-only one."""
-    wanted = name.casefold()
-    for person in people_in(session, workspace_id=workspace_id):
-        if person.display_name.casefold() == wanted:
-            return person
+    person = find_by_name(session, workspace_id=workspace_id, name=name)
+    if person is not None:
+        return person
     person = Person(workspace_id=workspace_id, display_name=name, created_at=at)
     session.add(person)
     session.flush()
@@ -126,7 +150,7 @@ def get_or_create_by_name(
 
 
 def people_in(session: Session, /, *, workspace_id: int) -> list[Person]:
-    """Return every person of a workspace, by name."""
+    """Return every person of a workspace, by name (for exports and imports, not commands)."""
     stmt = (
         select(Person)
         .where(Person.workspace_id == workspace_id)
@@ -135,48 +159,63 @@ def people_in(session: Session, /, *, workspace_id: int) -> list[Person]:
     return list(session.exec(stmt))
 
 
+def names_of(session: Session, /, *, person_ids: Iterable[int]) -> dict[int, str]:
+    """The display names of these people, by id (those that exist)."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    stmt = core_select(col(Person.id), col(Person.display_name)).where(col(Person.id).in_(wanted))
+    return {int(row[0]): str(row[1]) for row in session.execute(stmt)}
+
+
 def match_name(session: Session, /, *, workspace_id: int, query: str) -> list[Person]:
     """Find people whose display name, or one of its words, starts with ``query``.
 
     Case and accents do not matter (``helen`` finds Helén). An exact match of the
     whole name wins over prefixes. When nothing matches, å, ä and ö are read as
-    a and o too, for English keyboards (``ake`` finds Åke). Matching is done in
-    Python because SQLite's lower() leaves å, ä and ö alone.
+    a and o too, for English keyboards (``ake`` finds Åke). At most
+    :data:`MATCH_LIMIT` people are returned, by name; the search is one range of an
+    index of folded names and words (``person_name``), whatever the workspace's size.
     """
-    everyone = people_in(session, workspace_id=workspace_id)
-    for keep_swedish in (True, False):
-        q = fold(query.strip(), keep_swedish=keep_swedish)
+    for ascii_ in (False, True):
+        q = fold(" ".join(query.split()), keep_swedish=not ascii_)
         if not q:
             return []
-        names = [(p, fold(p.display_name, keep_swedish=keep_swedish)) for p in everyone]
-        exact = [p for p, name in names if name == q]
-        if exact:
-            return exact
-        found = [
-            p
-            for p, name in names
-            if name.startswith(q) or any(word.startswith(q) for word in name.split())
-        ]
+        column = col(PersonName.word_ascii) if ascii_ else col(PersonName.word)
+        stmt = (
+            select(Person, column, col(PersonName.position))
+            .join(PersonName, col(PersonName.person_id) == col(Person.id))
+            .where(
+                col(PersonName.workspace_id) == workspace_id,
+                column >= q,
+                column < q + _LAST,
+            )
+            .order_by(column, col(PersonName.person_id))
+            .limit(MATCH_LIMIT * 2)
+        )
+        rows = list(session.exec(stmt))
+        exact = [p for p, word, position in rows if position == 0 and word == q]
+        found = exact or list({p.id: p for p, _word, _position in rows}.values())
         if found:
-            return found
+            return sorted(found, key=lambda p: (p.display_name, p.id or 0))[:MATCH_LIMIT]
     return []
 
 
 def look_alikes(session: Session, /, *, workspace_id: int, name: str) -> list[Person]:
     """People whose name equals ``name`` but for accents (not just case): "Helen" ~ "Helén"."""
-    wanted = fold(name, keep_swedish=False)
+    key = fold(" ".join(name.split()), keep_swedish=False)
     return [
         p
-        for p in people_in(session, workspace_id=workspace_id)
-        if fold(p.display_name, keep_swedish=False) == wanted
-        and p.display_name.casefold() != name.casefold()
+        for p in _named(session, workspace_id=workspace_id, key=key, ascii_=True)
+        if p.display_name.casefold() != name.casefold()
     ]
 
 
 def find_by_name(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
     """Return the person with exactly this display name, any case, or None."""
     wanted = name.casefold()
-    for person in people_in(session, workspace_id=workspace_id):
+    key = fold(" ".join(name.split()))
+    for person in _named(session, workspace_id=workspace_id, key=key):
         if person.display_name.casefold() == wanted:
             return person
     return None
