@@ -155,20 +155,28 @@ def _settle(engine: Engine, request: Request, reply: Reply) -> None:
         log.warning("could not mark inbox row %s done", request.inbox_id, exc_info=True)
 
 
+# The rows a first contact creates (workspace, person, cached profile) can each be made at
+# the same moment by another replica: one more attempt than there are of them.
+_ENSURE_ATTEMPTS = 4
+
+
 def _run(request: Request, engine: Engine, config: Config | None) -> Result:
-    try:
-        return _attempt(request, engine, config, first=True)
-    except _EnsureRace:
-        # Another request created the same workspace or person a moment earlier; now
-        # they exist, and a second attempt finds them. Not an error, not a duplicate.
-        return _attempt(request, engine, config, first=False)
+    for _ in range(_ENSURE_ATTEMPTS - 1):
+        try:
+            return _attempt(request, engine, config, last=False)
+        except _EnsureRace:
+            # Another request created the same workspace, person or profile a moment
+            # earlier; now it exists, and the next attempt finds it. Not an error, not a
+            # duplicate.
+            continue
+    return _attempt(request, engine, config, last=True)
 
 
 class _EnsureRace(Exception):
-    """Two first contacts created the same workspace or person at once."""
+    """Two first contacts created the same workspace, person or profile at once."""
 
 
-def _attempt(request: Request, engine: Engine, config: Config | None, *, first: bool) -> Result:
+def _attempt(request: Request, engine: Engine, config: Config | None, *, last: bool) -> Result:
     lang = request.lang or lang_of(request.user.locale)
     routed = _Route(registry.canonical_command(request.command) or "unknown")
     written = _Written()
@@ -178,7 +186,7 @@ def _attempt(request: Request, engine: Engine, config: Config | None, *, first: 
             try:
                 ctx = build_ctx(session, request, config)
             except IntegrityError as err:
-                if first:
+                if not last:
                     raise _EnsureRace from err
                 raise
             lang = ctx.lang

@@ -182,7 +182,12 @@ async def crash_and_resume(url: str, tmp_path: Path, *, replicas: int) -> None:
         f"duplicated {len(doubled)}, answered twice {repeated}; refusals: {stream.reasons}"
     )
     assert len(stream.acked) > 10, "the stream was acknowledged before the kill"
-    assert lost == [], f"acknowledged but not stored: {lost}"
+    said = {
+        n: [str(c.args.get("text", ""))[:200] for c in stub.of("response_url")
+            if c.args.get("_name") == f"c{n}"]
+        for n in lost
+    }  # fmt: skip
+    assert lost == [], f"acknowledged but not stored: {lost}; their answers: {said}"
     assert doubled == [], f"stored twice: {doubled}"
     # Refused commands stored nothing they did not say; a stored one was answered too.
     assert all(answers.get(n, 0) >= 1 for n in counts), "stored but never answered"
