@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,7 +32,7 @@ from commands.owners import (
     split_owners,
     split_top,
 )
-from commands.registry import subcommand
+from commands.registry import SUGGEST_CUTOFF, subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
 from storage import audit, people
@@ -63,8 +64,8 @@ HISTORY_WORDS = frozenset({"historik", "history", "historiska", "importerade", "
 # What "/action lista <ord>" shows; typed alone ("/åtgärd mina") the word lists the same.
 _MINE = ("mine", "mina", "my", "mitt", "mig")
 _ALL = ("all", "alla", "öppna", "open")
-_OVERDUE = ("overdue", "försenade", "forsenade", "sena", "late")
-_DONE = ("done", "klara", "stängda", "closed")
+_OVERDUE = ("overdue", "försenade", "försenad", "forsenade", "sena", "late")
+_DONE = ("done", "klara", "klar", "avklarade", "färdiga", "stängda", "closed")
 _CANCELLED = ("cancelled", "canceled", "strukna", "struken")
 _LIST_FILTERS = frozenset((*_MINE, *_ALL, *_OVERDUE, *_DONE, *_CANCELLED, *HISTORY_WORDS))
 
@@ -240,6 +241,19 @@ def _listed_person(ctx: Ctx, what: str) -> Person:
         except CommandError as err:
             if err.key != "person_unknown":
                 raise
+            # "lista Lisa" names someone; "lista förenade" is a filter mistyped.
+            if all(w[:1].isupper() for w in what.split()):
+                raise CommandError("list_person_unknown", name=what) from None
+            close = difflib.get_close_matches(
+                what.casefold(), sorted(_LIST_FILTERS), n=1, cutoff=SUGGEST_CUTOFF
+            )
+            if close:
+                sub = ctx.request.text.split()[0]
+                raise offer(
+                    ctx,
+                    t(ctx.lang, "list_typo", word=what, filter=close[0]),
+                    [(f"{sub} {close[0]}", command_line(ctx, f"{sub} {close[0]}"))],
+                ) from None
     if len(tokens) != 1:
         raise CommandError("list_usage")
     return resolve_all(ctx, tokens)[0]

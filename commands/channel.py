@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -196,6 +197,11 @@ def date_error(err: DateError, lang: str = "sv") -> CommandError:
             what=what[:1].upper() + what[1:],
             suggestion=describe_period(err.period, err.year, lang),
         )
+    if err.code == "no_leap_day" and err.year is not None:
+        leap = err.year + 1
+        while not calendar.isleap(leap):
+            leap += 1
+        return CommandError("date_no_leap_day", year=err.year, leap=leap)
     if err.code == "weekday_mismatch" and err.actual is not None and err.weekday is not None:
         return CommandError(
             "date_weekday_mismatch",

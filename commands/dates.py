@@ -108,7 +108,8 @@ class DateError(ValueError):
             asked for but none is known; ``"no_series_meeting"`` when a named
             series has no planned meeting; ``"ask_year"`` when a date without a
             year passed within the last six months (``period`` and ``year`` say
-            what to suggest); ``"weekday_mismatch"`` when the weekday written
+            what to suggest); ``"no_leap_day"`` for 29 February without a year when
+            the coming February has 28 days (``year``); ``"weekday_mismatch"`` when the weekday written
             does not match the date (``actual`` and ``weekday``).
         text: The offending text as the user wrote it.
         period: For ``"ask_year"``: what the text referred to.
@@ -210,6 +211,8 @@ _WEEKDAYS: Final = _build_weekday_table()
 _MONTH_ALONE_EXCLUDED: Final = frozenset({"jul"})
 
 _TODAY_WORDS: Final = frozenset({"idag", "i dag", "today"})
+# Never a due date, but a date all the same: "senast igår" is refused as passed.
+_YESTERDAY_WORDS: Final = frozenset({"igår", "i går", "yesterday"})
 _TOMORROW_WORDS: Final = frozenset({"imorgon", "i morgon", "imorn", "i morn", "tomorrow"})
 _DAY_AFTER_WORDS: Final = frozenset(
     {"övermorgon", "i övermorgon", "the day after tomorrow", "day after tomorrow"}
@@ -476,6 +479,9 @@ def _pick_year(
     for candidate_year in range(today.year, today.year + 9):
         candidate = build(candidate_year)
         if candidate is None:  # 29 February in a common year
+            if date(candidate_year, 3, 1) > today:
+                # The coming February has no 29th: a slip, not a date four years on.
+                raise DateError("no_leap_day", o.raw, year=candidate_year)
             continue
         if candidate >= today:
             return candidate
@@ -586,6 +592,8 @@ def _meeting(phrase: str, o: _Opts) -> date | None:
 def _fixed(phrase: str, o: _Opts) -> date | None:
     if phrase in _TODAY_WORDS:
         return o.today
+    if phrase in _YESTERDAY_WORDS:
+        return o.today - timedelta(days=1)
     if phrase in _TOMORROW_WORDS:
         return o.today + timedelta(days=1)
     if phrase in _DAY_AFTER_WORDS:
@@ -985,6 +993,8 @@ _MEETING_LEADS: Final = frozenset(
 _DATE_WORDS: Final = frozenset(
     {
         "idag",
+        "igår",
+        "yesterday",
         "imorgon",
         "morgon",
         "övermorgon",

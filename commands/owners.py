@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from commands.confirm import ask, command_line
+from commands.confirm import ask, command_line, offer
 from commands.context import Ctx
 from commands.errors import CommandError
 from commands.i18n import t
@@ -170,7 +170,13 @@ def owners_as_written(ctx: Ctx, text: str) -> str:
             name = written.rstrip(_TRAILING_PUNCT)
             if people.find_by_name(ctx.session, workspace_id=ctx.ws_id, name=name):
                 return " ".join([f'@"{name}"{written[len(name) :]}', *words[k:]])
-        return match.group(0)
+        new = _new_person(ctx, words)
+        if new is None:
+            return match.group(0)
+        name, used = new
+        if not ctx.confirmed:
+            raise _offer_new_person(ctx, name, words[:used])
+        return " ".join([f'@"{name}"{words[used - 1][len(name.split()[-1]) :]}', *words[used:]])
 
     def phrase(match: re.Match[str]) -> str:
         words = match.group("name").split()
@@ -189,6 +195,34 @@ def owners_as_written(ctx: Ctx, text: str) -> str:
 
     text = _AT_TWO_WORDS_RE.sub(full, text)
     return _OWNER_PHRASE_RE.sub(phrase, text)
+
+
+def _new_person(ctx: Ctx, words: list[str]) -> tuple[str, int] | None:
+    """ "@Lisa Ek" when nobody goes by Lisa: the name of someone new, and its words used."""
+    surname = []
+    for word in words[1:]:
+        bare = word.rstrip(_TRAILING_PUNCT)
+        if not bare[:1].isupper() or not bare.replace("-", "").isalpha():
+            break
+        surname.append(bare)
+        if bare != word:
+            break  # "@Lisa Ek, senast fredag": the comma ends the name
+    first = words[0]
+    if not surname or people.match_name(ctx.session, workspace_id=ctx.ws_id, query=first):
+        return None
+    return " ".join([first, *surname]), 1 + len(surname)
+
+
+def _offer_new_person(ctx: Ctx, name: str, words: list[str]) -> Exception:
+    """Ask whether "@Lisa Ek" is someone new, offering the command with @"Lisa Ek"."""
+    parts = name.split()
+    written = re.compile(r"(?<!\S)@" + r"\s+".join(re.escape(w) for w in parts))
+    fixed = written.sub(lambda _: f'@"{name}"', ctx.request.text.strip(), count=1)
+    return offer(
+        ctx,
+        t(ctx.lang, "confirm_new_person", first=parts[0], name=name),
+        [(t(ctx.lang, "confirm_person_new", name=name), command_line(ctx, fixed))],
+    )
 
 
 def split_top(text: str) -> list[str]:

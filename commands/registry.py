@@ -150,8 +150,19 @@ def suggest(command: str, word: str) -> str | None:
     "tilldela".
     """
     candidates = [w for sub in SUBCOMMANDS.get(command, []) for w in sub.words]
-    close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=SUGGEST_CUTOFF)
-    return close[0] if close else None
+    typed = word.casefold()
+    close = difflib.get_close_matches(typed, candidates, n=1, cutoff=SUGGEST_CUTOFF)
+    if close:
+        return close[0]
+    # Two letters score 0.5 with one wrong ("nu" for "ny", the keys side by side).
+    if len(typed) == 2:
+        for candidate in candidates:
+            if (
+                len(candidate) == 2
+                and sum(a != b for a, b in zip(typed, candidate, strict=True)) == 1
+            ):
+                return candidate
+    return None
 
 
 def suggest_command(word: str) -> str | None:

@@ -150,7 +150,7 @@ def test_iso_week_53_only_where_it_exists() -> None:
         ("6/11-26", date(2026, 11, 6)),
         ("06/11/2027", date(2027, 11, 6)),
         ("den 8/12", date(2026, 12, 8)),
-        ("29/2", date(2028, 2, 29)),
+        ("29/2 2028", date(2028, 2, 29)),
     ],
 )
 def test_numeric_day_first(text: str, expected: date) -> None:
@@ -210,6 +210,14 @@ def test_next_meeting(text: str) -> None:
 )
 def test_invalid_dates(text: str) -> None:
     assert error_code(text) == "invalid"
+
+
+def test_29_february_without_a_year_in_a_common_year_is_a_slip() -> None:
+    """In November 2026 the coming February has 28 days: "29/2" is refused, not read as
+    2028; in a leap year's winter it is that February's."""
+    assert error_code("29/2") == "no_leap_day"
+    assert error_code("29 februari") == "no_leap_day"
+    assert parse("29 februari", today=date(2027, 11, 1)) == date(2028, 2, 29)
 
 
 @pytest.mark.parametrize(

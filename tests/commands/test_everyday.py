@@ -764,3 +764,71 @@ def test_actions_are_found_by_their_words(console_any: Transcript) -> None:
     assert not none.error and none.headline == "Inga åtgärder innehåller ”kompetensförsörjning”."
     usage = console_any.send("/åtgärd sök")
     assert usage.error and usage.headline == "Skriv vad du söker, t.ex. /åtgärd sök remiss"
+
+
+def test_at_first_and_last_name_of_someone_new_asks_before_adding(console: Transcript) -> None:
+    """ "@Lisa Ek" when nobody is called Lisa used to say "Jag hittar ingen som heter Lisa"
+    and keep "Ek" in the text; now it asks whether Lisa Ek is someone new, and the button
+    (or "--ja") adds her."""
+    console.send("/åtgärd lista")  # the workspace exists, as after any first command
+    before = _workspace(console.engine)
+    asked = console.send("/åtgärd lägg till Skicka kallelse @Lisa Ek till 15/12")
+    assert (
+        asked.headline
+        == "Ingen heter ”Lisa” här ännu. Menar du en ny person, Lisa Ek? Inget sparades."
+    )
+    assert _workspace(console.engine) == before
+    added = _press(console, asked, "Lägg till ny person ”Lisa Ek”")
+    assert added.lines[0].text.startswith(
+        "#1 Skicka kallelse — ansvarig: Lisa Ek — senast tis 15 dec"
+    )
+    # Now that she exists, "@Lisa" is her and "@Lisa Ek, …" is her whole name.
+    console.send("/åtgärd ny Boka rum @Lisa senast fredag")
+    typed = console.send("/åtgärd ny Ring Per @Per Holm, senast fredag --ja")
+    assert typed.lines[0].text.startswith("#3 Ring Per — ansvarig: Per Holm — senast")
+    assert "ansvarig: Lisa Ek" in console.send("/åtgärd visa 2").as_text()
+
+
+def test_listing_someone_unknown_or_a_mistyped_filter_says_which(console: Transcript) -> None:
+    """ "lista Kalle" and "lista förenade" answered with the list command's usage, which
+    named neither the person nor the filter meant."""
+    console.send('/åtgärd ny Boka lokal @"Lisa Ek" senast 20 januari')
+    console.send("/åtgärd klar 1")
+    unknown = console.send("/åtgärd lista Kalle")
+    assert unknown.error
+    assert unknown.headline == (
+        "Jag hittar ingen som heter ”Kalle”. /åtgärd lista alla visar allas öppna åtgärder."
+    )
+    typo = console.send("/åtgärd lista förenade")
+    assert typo.headline.startswith("Menade du ”försenade”?")
+    assert _press(console, typo, "lista försenade").headline == "Försenade åtgärder"
+    done = console.send("/åtgärd lista klar")
+    assert _numbers(done) == [1]
+
+
+def test_29_february_in_a_common_year_is_answered_with_what_to_write(console: Transcript) -> None:
+    """ "datum 29 februari" in December 2026 set the date to 29 February 2028 without a word."""
+    console.send("/åtgärd ny Boka lokal senast 20 januari")
+    before = _workspace(console.engine)
+    refused = console.send("/åtgärd ändra 1 datum 29 februari")
+    assert refused.error
+    assert refused.headline == (
+        "Februari 2027 har ingen 29:e. Skriv 28 februari, 1 mars eller 29 februari 2028."
+        " Ingenting sparades."
+    )
+    assert _workspace(console.engine) == before
+
+
+def test_yesterday_is_a_passed_date_and_nu_is_ny_mistyped(console: Transcript) -> None:
+    """ "senast igår" was kept as words of the text, with no due date; "/åtgärd nu …" (u
+    beside y) offered only to log "nu …" as the text."""
+    console.send("/åtgärd lista")
+    before = _workspace(console.engine)
+    late = console.send('/åtgärd ny Skriv PM @"Anna Berg" senast igår')
+    assert late.error and late.headline.startswith("Slutdatumet sön 22 nov 2026 har redan passerat")
+    assert _workspace(console.engine) == before
+    typo = console.send("/åtgärd nu Skriv PM senast fredag")
+    assert _typed_command(typo, "Menade du ”ny”") == "/åtgärd ny Skriv PM senast fredag"
+    assert _workspace(console.engine) == before
+    added = _press(console, typo, "Menade du ”ny”")
+    assert added.lines[0].text.startswith("#1 Skriv PM — ansvarig: ej angivet — senast fre 27 nov")
