@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from babel.lists import format_list
+
 from commands.confirm import ask, command_line, offer
 from commands.context import Ctx
 from commands.errors import CommandError
@@ -250,7 +252,7 @@ def known_names(ctx: Ctx, text: str) -> str:
     """
     if "@" in text or not text.strip():
         return text
-    marked = []
+    marked, new = [], []
     for part in split_top(text):
         name, paren, extras = part.partition("(")
         name = name.strip()
@@ -264,10 +266,38 @@ def known_names(ctx: Ctx, text: str) -> str:
             marked.append(f"@{name} {paren}{extras}".strip())
             continue
         found = people.match_name(ctx.session, workspace_id=ctx.ws_id, query=name)
+        if not found and _full_name(name):
+            new.append(name)  # "Anna Berg" whom nobody has met: asked about below
+            marked.append(f'@"{name}" {paren}{extras}'.strip())
+            continue
         if not found:
             raise CommandError("person_unknown", name=name[:60])
         if len(found) > 1:
             candidates = ", ".join(p.display_name for p in found[:8])
             raise CommandError("person_ambiguous", name=name[:60], candidates=candidates)
         marked.append(f'@"{found[0].display_name}" {paren}{extras}'.strip())
+    if new and not ctx.confirmed:
+        raise _offer_new_people(ctx, new)
     return " ".join(marked)
+
+
+def _full_name(name: str) -> bool:
+    """ "Anna Berg", "Per-Olof Ek": first name and surname, each capitalised."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)
+
+
+def _offer_new_people(ctx: Ctx, names: list[str]) -> Exception:
+    """Ask before adding people nobody has met, offering the command with each as @"…"."""
+    fixed = ctx.request.text.strip()
+    for name in names:
+        words = r"\s+".join(re.escape(w) for w in name.split())
+        # Letters only (known_names checked), so nothing in the name is special to re.sub.
+        fixed = re.sub(rf"(?<![@\w\"]){words}(?!\w)", f'@"{name}"', fixed, count=1)
+    listed = format_list(names, locale=ctx.lang)
+    key = "confirm_new_people" if len(names) > 1 else "confirm_new_person_named"
+    return offer(
+        ctx,
+        t(ctx.lang, key, names=listed),
+        [(t(ctx.lang, "confirm_people_new", names=listed), command_line(ctx, fixed))],
+    )

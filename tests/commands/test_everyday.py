@@ -740,7 +740,10 @@ def test_owners_changed_by_name_without_at(console: Transcript) -> None:
     assert "#2 Boka lokal — ansvariga: Per Holm, Lisa Ek" in both.as_text()
     before = _workspace(console.engine)
     unknown = console.send("/åtgärd ändra 2 ansvarig Kalle Anka")
-    assert unknown.error and "Kalle Anka" in unknown.headline
+    assert unknown.headline.startswith("Kalle Anka finns inte här än.")
+    assert _workspace(console.engine) == before
+    nobody = console.send("/åtgärd ändra 2 ansvarig Kalle")
+    assert nobody.error and "Kalle" in nobody.headline
     assert _workspace(console.engine) == before
     text = console.send("/åtgärd ändra 2 ansvarig kommun utses senare")
     assert _actions(console.engine)[2]["text"] == "ansvarig kommun utses senare"
@@ -832,3 +835,25 @@ def test_yesterday_is_a_passed_date_and_nu_is_ny_mistyped(console: Transcript) -
     assert _workspace(console.engine) == before
     added = _press(console, typo, "Menade du ”ny”")
     assert added.lines[0].text.startswith("#1 Skriv PM — ansvarig: ej angivet — senast fre 27 nov")
+
+
+def test_participants_nobody_has_met_are_added_after_one_question(console: Transcript) -> None:
+    """Setting up a first meeting, "/möte deltagare Anna Berg (Umeå), Per Holm (Vännäs)"
+    answered "Jag hittar ingen som heter Anna Berg" and wanted @"…" around every name."""
+    console.send(PLAN)
+    before = _workspace(console.engine)
+    asked = console.send("/möte deltagare Anna Berg (Umeå), Per Holm (Vännäs) och Lisa Ek")
+    assert asked.headline == (
+        "Anna Berg, Per Holm och Lisa Ek finns inte här än. Lägga till dem som nya personer"
+        " (utan konto)? Inget sparades."
+    )
+    assert _workspace(console.engine) == before
+    label = "Lägg till Anna Berg, Per Holm och Lisa Ek"
+    assert _typed_command(asked, label) == (
+        '/möte deltagare @"Anna Berg" (Umeå), @"Per Holm" (Vännäs) och @"Lisa Ek"'
+    )
+    _press(console, asked, label)
+    shown = console.send("/möte deltagare").as_text()
+    assert "Deltagare: Anna Berg, Umeå; Lisa Ek; Per Holm, Vännäs" in shown
+    # Known now: first names are enough.
+    assert "ansvarig: Anna Berg" in console.send("/åtgärd ny Ta fram underlag @Anna").as_text()
