@@ -9,6 +9,7 @@ from difflib import SequenceMatcher
 
 from commands import format as fmt
 from commands.channel import (
+    LATE_START,
     channel_series,
     date_error,
     meeting_on,
@@ -623,6 +624,47 @@ def show(ctx: Ctx, text: str) -> Reply:
             raise CommandError("no_meetings")
         meeting = every[-1]
     return _describe(ctx, meeting, title_of(ctx, meeting))
+
+
+# A year of a monthly series; more are one "/möte serie" away.
+LISTED_MEETINGS = 12
+
+
+@subcommand(
+    "meeting",
+    "list",
+    words=("lista", "kommande", "ls"),
+    read_only=True,
+)
+def list_(ctx: Ctx, text: str) -> Reply:
+    """The channel's running and coming meetings, the next first."""
+    ids = series_ids(ctx)
+    coming = [
+        m
+        for m in repo.meetings_of_series(
+            ctx.session,
+            series_ids=ids,
+            statuses=(MeetingStatus.PLANNED, MeetingStatus.RUNNING),
+        )
+        if m.status == MeetingStatus.RUNNING
+        or m.starts_at >= ctx.now
+        or (m.ends_at or m.starts_at + LATE_START) > ctx.now
+    ]
+    if not coming:
+        return Reply(
+            t(ctx.lang, "no_next_meeting"),
+            (Line(t(ctx.lang, "meeting_list_create", cmd=ctx.typed_command)),),
+            lang=ctx.lang,
+        )
+    lines = []
+    for meeting in coming[:LISTED_MEETINGS]:
+        title = title_of(ctx, meeting)
+        if meeting.status == MeetingStatus.RUNNING:
+            title += " " + t(ctx.lang, "meeting_list_running")
+        lines.append(Line(title))
+    if len(coming) > LISTED_MEETINGS:
+        lines.append(Line(t(ctx.lang, "meeting_list_more", count=len(coming) - LISTED_MEETINGS)))
+    return Reply(t(ctx.lang, "meeting_list"), tuple(lines), lang=ctx.lang)
 
 
 @subcommand(

@@ -857,3 +857,23 @@ def test_participants_nobody_has_met_are_added_after_one_question(console: Trans
     assert "Deltagare: Anna Berg, Umeå; Lisa Ek; Per Holm, Vännäs" in shown
     # Known now: first names are enough.
     assert "ansvarig: Anna Berg" in console.send("/åtgärd ny Ta fram underlag @Anna").as_text()
+
+
+def test_the_secretary_lists_the_coming_meetings(console: Transcript) -> None:
+    """ "/möte lista" answered "Jag känner inte igen lista"; it lists what is coming, the
+    running meeting first, and says how to plan one when nothing is."""
+    empty = console.send("/möte lista")
+    assert empty.headline == "Inget kommande möte är planerat i den här kanalen."
+    assert empty.lines[0].text == "Planera ett: /möte ny KC-möte torsdag 08:30-12:00"
+    console.send("/möte serie ny KC-möte varannan vecka torsdag 08:30-12:00")
+    listed = console.send("/möte lista")
+    assert listed.headline == "Kommande möten här"
+    titles = [line.text for line in listed.lines]
+    assert titles[:2] == [
+        "KC-möte tors 26 nov 2026 08:30–12:00",
+        "KC-möte tors 10 dec 2026 08:30–12:00",
+    ]
+    assert titles[-1].startswith("… och ") and len(titles) == 13
+    console.now = NOW.replace(day=26, hour=8, minute=40)
+    console.send("/möte starta")
+    assert console.send("/möte kommande").lines[0].text.endswith("08:30–12:00 (pågår)")

@@ -54,6 +54,7 @@ SEED = (
 )
 COMMANDS = (
     "meeting start --ja",
+    "meeting lista",
     "action add Skicka protokollet <@U0LISA> senast 2026-12-05",
     "action add Förbered budget @Lisa",
     "action list",
