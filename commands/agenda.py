@@ -386,8 +386,10 @@ def remove(ctx: Ctx, text: str) -> Reply:
 
 def _agenda_after(ctx: Ctx, items: list[AgendaItem]) -> list[Line]:
     ordered = sorted(items, key=lambda i: (i.sort_key, i.id or 0))
-    return [Line(t(ctx.lang, "agenda"), heading=True)] + [
-        Line(fmt.item_text(i, ctx.lang)) for i in ordered
+    shown = [Line(fmt.item_text(i, ctx.lang)) for i in ordered]
+    return [
+        Line(t(ctx.lang, "agenda"), heading=True),
+        *(shown or [Line(t(ctx.lang, "agenda_empty"))]),
     ]
 
 

@@ -877,3 +877,19 @@ def test_the_secretary_lists_the_coming_meetings(console: Transcript) -> None:
     console.now = NOW.replace(day=26, hour=8, minute=40)
     console.send("/möte starta")
     assert console.send("/möte kommande").lines[0].text.endswith("08:30–12:00 (pågår)")
+
+
+def test_removing_the_last_agenda_item_says_the_agenda_is_empty(console: Transcript) -> None:
+    """The reply to removing the only item ended in a bare "Dagordning" heading."""
+    console.send(PLAN)
+    console.send("/dagordning ny Skolfrågor")
+    removed = console.send("/dagordning ta bort 1")
+    assert [line.text for line in removed.lines] == ["Dagordning", "Dagordningen är tom."]
+
+
+def test_a_decision_is_shown_by_its_number_said_with_a_space(console: Transcript) -> None:
+    """ "/beslut visa B 1" asked for the decision's number."""
+    console.send("/beslut ny KC beslutar att anta budgeten")
+    shown = console.send("/beslut visa B 1")
+    assert shown.headline == "Beslut B1"
+    assert console.send("/beslut visa B 7").headline == "Det finns inget beslut B7."
