@@ -638,18 +638,9 @@ LISTED_MEETINGS = 12
 )
 def list_(ctx: Ctx, text: str) -> Reply:
     """The channel's running and coming meetings, the next first."""
-    ids = series_ids(ctx)
-    coming = [
-        m
-        for m in repo.meetings_of_series(
-            ctx.session,
-            series_ids=ids,
-            statuses=(MeetingStatus.PLANNED, MeetingStatus.RUNNING),
-        )
-        if m.status == MeetingStatus.RUNNING
-        or m.starts_at >= ctx.now
-        or (m.ends_at or m.starts_at + LATE_START) > ctx.now
-    ]
+    coming = repo.coming_meetings(
+        ctx.session, series_ids=series_ids(ctx), now=ctx.now, grace=LATE_START
+    )
     if not coming:
         return Reply(
             t(ctx.lang, "no_next_meeting"),

@@ -219,9 +219,31 @@ def next_unheld_meeting(
     for meeting in meetings_of_series(
         session, series_ids=series_ids, statuses=(MeetingStatus.PLANNED,)
     ):
-        if meeting.starts_at >= now or (meeting.ends_at or meeting.starts_at + grace) > now:
+        if _not_over(meeting, now, grace):
             return meeting
     return None
+
+
+def coming_meetings(
+    session: Session, /, *, series_ids: list[int], now: datetime, grace: timedelta
+) -> list[Meeting]:
+    """The running meetings of these series and the planned ones not over at ``now``.
+
+    A planned one counts as :func:`next_unheld_meeting` counts it.
+    """
+    return [
+        m
+        for m in meetings_of_series(
+            session,
+            series_ids=series_ids,
+            statuses=(MeetingStatus.PLANNED, MeetingStatus.RUNNING),
+        )
+        if m.status == MeetingStatus.RUNNING or _not_over(m, now, grace)
+    ]
+
+
+def _not_over(meeting: Meeting, now: datetime, grace: timedelta) -> bool:
+    return meeting.starts_at >= now or (meeting.ends_at or meeting.starts_at + grace) > now
 
 
 def previous_meeting(session: Session, /, *, meeting: Meeting) -> Meeting | None:
