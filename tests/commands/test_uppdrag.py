@@ -147,3 +147,14 @@ def test_contact_members_and_chair_of_a_group(console: Transcript) -> None:
     assert "Kontaktperson: Per Holm" in text
     assert "Medlemmar: Anna Ek, Lisa Berg" in text
     assert "Ordförande 2027: Anna Ek, Vännäs" in text
+
+
+def test_klar_is_done_when_judging_and_listing(console: Transcript) -> None:
+    """ "bedöm U1 klar" answered with the usage and "lista klara" took "klara" for a group."""
+    _groups(console)
+    _ok(console, "/uppdrag ny Rally VM @Näringslivsgruppen")
+    judged = _ok(console, "/uppdrag bedöm U1 klar bra jobbat")
+    assert judged.startswith("U1 bedömt: utfört (var pågår)")
+    listed = _ok(console, "/uppdrag lista klara")
+    assert listed.splitlines()[0] == "Uppdrag med status utfört"
+    assert "U1 Rally VM" in listed
