@@ -25,7 +25,7 @@ from commands.channel import (
 )
 from commands.context import Ctx
 from commands.errors import CommandError
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.registry import subcommand
 from commands.reply import Line, Reply, ReplyFile, Visibility
 from storage import calendar_tokens
@@ -128,9 +128,9 @@ def minutes(ctx: Ctx, text: str) -> Reply:
     counts = t(
         ctx.lang,
         "min_minutes_counts",
-        items=sum(1 for i in doc.items if i.number),
-        actions=sum(len(i.actions) for i in doc.items),
-        decisions=sum(len(i.decisions) for i in doc.items),
+        items=tn(ctx.lang, "min_count_items", sum(1 for i in doc.items if i.number)),
+        actions=tn(ctx.lang, "min_count_actions", sum(len(i.actions) for i in doc.items)),
+        decisions=tn(ctx.lang, "min_count_decisions", sum(len(i.decisions) for i in doc.items)),
     )
     files = (
         ReplyFile(doc.filename("md"), minutes_doc.MD_MIME, minutes_doc.to_markdown(doc)),

@@ -893,3 +893,14 @@ def test_a_decision_is_shown_by_its_number_said_with_a_space(console: Transcript
     shown = console.send("/beslut visa B 1")
     assert shown.headline == "Beslut B1"
     assert console.send("/beslut visa B 7").headline == "Det finns inget beslut B7."
+
+
+def test_the_minutes_count_in_swedish_singular_and_plural(console: Transcript) -> None:
+    """ "1 åtgärder" read wrong; one is "1 åtgärd", as "1 punkt"."""
+    console.send(PLAN)
+    console.send("/möte starta --ja")
+    console.send("/möte punkt 1 Ekonomi")
+    console.send('/åtgärd ny Skicka rapporten @"Anna Berg" senast 20 januari')
+    console.send("/möte avsluta")
+    reply = console.send("/möte protokoll 10 december")
+    assert reply.lines[0].text == "1 punkt, 1 åtgärd, 0 beslut. Bifogat som Markdown och Word."
