@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, col, select
 
 from storage.models import Person, PersonName, SlackProfile, Workspace
-from storage.names import fold
+from storage.person_names import name_key
 
 
 def get_person(session: Session, /, *, workspace_id: int, person_id: int) -> Person | None:
@@ -110,10 +110,11 @@ _LAST = "\U0010ffff"
 
 
 def _named(
-    session: Session, /, *, workspace_id: int, key: str, ascii_: bool = False
+    session: Session, /, *, workspace_id: int, name: str, ascii_: bool = False
 ) -> list[Person]:
-    """People whose whole folded name is ``key``, at most :data:`MATCH_LIMIT`."""
+    """People whose whole name folds as ``name`` does, at most :data:`MATCH_LIMIT`."""
     column = col(PersonName.word_ascii) if ascii_ else col(PersonName.word)
+    key = name_key(name, ascii_=ascii_)
     stmt = (
         select(Person)
         .join(PersonName, col(PersonName.person_id) == col(Person.id))
@@ -130,7 +131,7 @@ def _named(
 
 def _name_only(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
     wanted = name.casefold()
-    for person in _named(session, workspace_id=workspace_id, key=fold(name)):
+    for person in _named(session, workspace_id=workspace_id, name=name):
         if person.platform_user_id is None and person.display_name.casefold() == wanted:
             return person
     return None
@@ -178,7 +179,7 @@ def match_name(session: Session, /, *, workspace_id: int, query: str) -> list[Pe
     index of folded names and words (``person_name``), whatever the workspace's size.
     """
     for ascii_ in (False, True):
-        q = fold(" ".join(query.split()), keep_swedish=not ascii_)
+        q = name_key(query, ascii_=ascii_)
         if not q:
             return []
         column = col(PersonName.word_ascii) if ascii_ else col(PersonName.word)
@@ -203,10 +204,9 @@ def match_name(session: Session, /, *, workspace_id: int, query: str) -> list[Pe
 
 def look_alikes(session: Session, /, *, workspace_id: int, name: str) -> list[Person]:
     """People whose name equals ``name`` but for accents (not just case): "Helen" ~ "Helén"."""
-    key = fold(" ".join(name.split()), keep_swedish=False)
     return [
         p
-        for p in _named(session, workspace_id=workspace_id, key=key, ascii_=True)
+        for p in _named(session, workspace_id=workspace_id, name=name, ascii_=True)
         if p.display_name.casefold() != name.casefold()
     ]
 
@@ -214,8 +214,7 @@ def look_alikes(session: Session, /, *, workspace_id: int, name: str) -> list[Pe
 def find_by_name(session: Session, /, *, workspace_id: int, name: str) -> Person | None:
     """Return the person with exactly this display name, any case, or None."""
     wanted = name.casefold()
-    key = fold(" ".join(name.split()))
-    for person in _named(session, workspace_id=workspace_id, key=key):
+    for person in _named(session, workspace_id=workspace_id, name=name):
         if person.display_name.casefold() == wanted:
             return person
     return None

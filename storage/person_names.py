@@ -21,17 +21,25 @@ _MAX = 200
 _BATCH = 5000
 
 
+def name_key(text: str, *, ascii_: bool = False) -> str:
+    """A name or word as ``person_name`` keeps it: spaces collapsed, folded, cut to the column.
+
+    ``ascii_``: å, ä and ö read as a and o (the ``word_ascii`` column).
+    """
+    return fold(" ".join(text.split()), keep_swedish=not ascii_)[:_MAX]
+
+
 def name_rows(*, person_id: int, workspace_id: int, display_name: str) -> list[dict[str, Any]]:
     """The ``person_name`` rows of one person: the whole name, then each of its words."""
     words = display_name.split()
-    parts = [" ".join(words), *(words if len(words) > 1 else [])]
+    parts = [display_name, *(words if len(words) > 1 else [])]
     return [
         {
             "person_id": person_id,
             "position": position,
             "workspace_id": workspace_id,
-            "word": fold(part)[:_MAX],
-            "word_ascii": fold(part, keep_swedish=False)[:_MAX],
+            "word": name_key(part),
+            "word_ascii": name_key(part, ascii_=True),
         }
         for position, part in enumerate(parts)
     ]
