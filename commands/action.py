@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import UTC, date, datetime
 from typing import Any
@@ -32,7 +31,7 @@ from commands.owners import (
     split_owners,
     split_top,
 )
-from commands.registry import SUGGEST_CUTOFF, subcommand
+from commands.registry import closest, subcommand
 from commands.reply import Button, ButtonKind, Line, Reply, Visibility
 from storage import actions as repo
 from storage import audit, people
@@ -244,15 +243,13 @@ def _listed_person(ctx: Ctx, what: str) -> Person:
             # "lista Lisa" names someone; "lista förenade" is a filter mistyped.
             if all(w[:1].isupper() for w in what.split()):
                 raise CommandError("list_person_unknown", name=what) from None
-            close = difflib.get_close_matches(
-                what.casefold(), sorted(_LIST_FILTERS), n=1, cutoff=SUGGEST_CUTOFF
-            )
-            if close:
+            close = closest(what, sorted(_LIST_FILTERS))
+            if close is not None:
                 sub = ctx.request.text.split()[0]
                 raise offer(
                     ctx,
-                    t(ctx.lang, "list_typo", word=what, filter=close[0]),
-                    [(f"{sub} {close[0]}", command_line(ctx, f"{sub} {close[0]}"))],
+                    t(ctx.lang, "list_typo", word=what, filter=close),
+                    [(f"{sub} {close}", command_line(ctx, f"{sub} {close}"))],
                 ) from None
     if len(tokens) != 1:
         raise CommandError("list_usage")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from commands.context import Ctx
@@ -142,6 +142,12 @@ def filtered(command: str, word: str) -> Sub | None:
 SUGGEST_CUTOFF = 0.75
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a typo is a letter or two off from (:data:`SUGGEST_CUTOFF`), if any."""
+    close = difflib.get_close_matches(word.casefold(), list(candidates), n=1, cutoff=SUGGEST_CUTOFF)
+    return close[0] if close else None
+
+
 def suggest(command: str, word: str) -> str | None:
     """Return the closest subcommand word to a typo, if any is close.
 
@@ -151,9 +157,9 @@ def suggest(command: str, word: str) -> str | None:
     """
     candidates = [w for sub in SUBCOMMANDS.get(command, []) for w in sub.words]
     typed = word.casefold()
-    close = difflib.get_close_matches(typed, candidates, n=1, cutoff=SUGGEST_CUTOFF)
-    if close:
-        return close[0]
+    close = closest(typed, candidates)
+    if close is not None:
+        return close
     # Two letters score 0.5 with one wrong ("nu" for "ny", the keys side by side).
     if len(typed) == 2:
         for candidate in candidates:
