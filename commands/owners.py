@@ -217,14 +217,23 @@ def _new_person(ctx: Ctx, words: list[str]) -> tuple[str, int] | None:
 
 def _offer_new_person(ctx: Ctx, name: str, words: list[str]) -> Exception:
     """Ask whether "@Lisa Ek" is someone new, offering the command with @"Lisa Ek"."""
-    parts = name.split()
-    written = re.compile(r"(?<!\S)@" + r"\s+".join(re.escape(w) for w in parts))
-    fixed = written.sub(lambda _: f'@"{name}"', ctx.request.text.strip(), count=1)
+    fixed = _quoted_in_command(ctx, [name], lead=r"(?<!\S)@")
     return offer(
         ctx,
-        t(ctx.lang, "confirm_new_person", first=parts[0], name=name),
+        t(ctx.lang, "confirm_new_person", first=name.split()[0], name=name),
         [(t(ctx.lang, "confirm_person_new", name=name), command_line(ctx, fixed))],
     )
+
+
+def _quoted_in_command(ctx: Ctx, names: list[str], *, lead: str) -> str:
+    """The typed command with each name (after ``lead``, a regex) written as @"name"."""
+    fixed = ctx.request.text.strip()
+    for name in names:
+        words = r"\s+".join(re.escape(w) for w in name.split())
+        # Escaped: whatever the name holds stays literal in the replacement.
+        quoted = f'@"{name}"'.replace("\\", "\\\\")
+        fixed = re.sub(rf"{lead}{words}(?!\w)", quoted, fixed, count=1)
+    return fixed
 
 
 def split_top(text: str) -> list[str]:
@@ -289,11 +298,7 @@ def _full_name(name: str) -> bool:
 
 def _offer_new_people(ctx: Ctx, names: list[str]) -> Exception:
     """Ask before adding people nobody has met, offering the command with each as @"…"."""
-    fixed = ctx.request.text.strip()
-    for name in names:
-        words = r"\s+".join(re.escape(w) for w in name.split())
-        # Letters only (known_names checked), so nothing in the name is special to re.sub.
-        fixed = re.sub(rf"(?<![@\w\"]){words}(?!\w)", f'@"{name}"', fixed, count=1)
+    fixed = _quoted_in_command(ctx, names, lead=r"(?<![@\w\"])")
     listed = format_list(names, locale=ctx.lang)
     key = "confirm_new_people" if len(names) > 1 else "confirm_new_person_named"
     return offer(
