@@ -111,7 +111,7 @@ def build_app(settings: Settings, engine: Engine) -> tuple[AsyncApp, SlackServic
     held = inbox.Held(node_id(), engine)
     if settings.motesbot_inbox_enabled:
         service.held = held
-        app.use(inbox.recording_middleware(engine, settings, held))
+        app.use(inbox.recording_middleware(engine, settings, held, service.head_start))
     register(app, service)
     register_lifecycle(
         app,

@@ -15,34 +15,20 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import modals
+from bot.slack import inbox, modals
 from bot.slack.blocks import DATE_ACTION_PREFIX, NOTE_ACTION, RUN_ACTION
 from bot.slack.delivery import private
 from bot.slack.errors import explain
 from bot.slack.service import SlackService, Turn
-from commands import registry
+from bot.slack.slash import SLASH_COMMANDS, Body, read_slash, team_of, user_of
 from commands.reply import Reply
 
 log = logging.getLogger("motesbot.slack")
 
-# Slack knows only registered commands (manifest.yml): the English ones and the Swedish
-# names spelled a-z; registry.SLACK_COMMANDS says the same to the help texts.
-SLASH_COMMANDS = (
-    "/action",
-    "/decision",
-    "/meeting",
-    "/agenda",
-    "/beslut",
-    "/dagordning",
-    "/uppdrag",
-    "/arbetsgrupp",
-)
 MESSAGE_SHORTCUT = "create_action"
 GLOBAL_SHORTCUT = "log_decision"
 _LINK_RE = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _LEADING_MENTION_RE = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>[\s,:]*")
-
-Body = dict[str, Any]
 
 
 def split_command(text: str) -> tuple[str, str]:
@@ -51,26 +37,12 @@ def split_command(text: str) -> tuple[str, str]:
     return word.lstrip("/"), rest.strip()
 
 
-def _team(body: Body) -> str:
-    team = body.get("team")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    return str(body.get("team_id") or (body.get("view") or {}).get("team_id") or "")
-
-
-def _user(body: Body) -> tuple[str, str]:
-    user = body.get("user")
-    if isinstance(user, dict):
-        return str(user.get("id") or ""), str(user.get("username") or user.get("name") or "")
-    return str(body.get("user_id") or ""), str(body.get("user_name") or "")
-
-
 def _interaction_turn(body: Body, client: AsyncWebClient, *, key: str | None = None) -> Turn:
-    user_id, user_name = _user(body)
+    user_id, user_name = user_of(body)
     channel = body.get("channel")
     channel_id = channel.get("id") if isinstance(channel, dict) else None
     return Turn(
-        team_id=_team(body),
+        team_id=team_of(body),
         user_id=user_id,
         client=client,
         channel_id=channel_id,
@@ -86,27 +58,17 @@ def register(app: AsyncApp, service: SlackService) -> None:
 
     # -- slash commands ---------------------------------------------------------------------
 
-    async def on_command(ack: Any, body: Body, client: AsyncWebClient) -> None:
+    async def on_command(ack: Any, body: Body, client: AsyncWebClient, context: Any) -> None:
         await ack()
-        text = str(body.get("text") or "").strip()
-        command = str(body.get("command") or "").lstrip("/")
-        user_id, user_name = _user(body)
-        trigger = body.get("trigger_id")
-        turn = Turn(
-            team_id=_team(body),
-            user_id=user_id,
-            client=client,
-            channel_id=body.get("channel_id"),
-            user_name=user_name,
-            response_url=body.get("response_url"),
-            key=f"cmd:{trigger}" if trigger else None,
-        )
-        if not text and registry.canonical_command(command) == "action" and trigger:
-            await open_action_modal(turn, str(trigger))
+        slash = read_slash(body, client)
+        if slash.opens_form:
+            await open_action_modal(slash.turn, str(slash.trigger_id))
             return
-        result = await service.run(turn, command, text)
+        # The recording middleware may have started the command already (inbox.HeadStart).
+        started = context.get(inbox.HEAD_START_KEY)
+        result = await service.run(slash.turn, slash.command, slash.text, started=started)
         if not result.duplicate:
-            await service.deliver(turn, result.reply)
+            await service.deliver(slash.turn, result.reply)
 
     for name in SLASH_COMMANDS:
         app.command(name)(track(on_command))
@@ -135,7 +97,7 @@ def register(app: AsyncApp, service: SlackService) -> None:
         if not command:
             command, rest = "hjälp", ""  # just "@Mötesbot": every command family
         turn = Turn(
-            team_id=_team(body),
+            team_id=team_of(body),
             user_id=str(event.get("user") or ""),
             client=client,
             channel_id=event.get("channel"),
@@ -164,14 +126,14 @@ def register(app: AsyncApp, service: SlackService) -> None:
     async def on_user_change(body: Body, event: Body) -> None:
         user = event.get("user")
         if isinstance(user, dict) and user.get("id"):
-            await service.profiles.changed(_team(body), user)
+            await service.profiles.changed(team_of(body), user)
 
     app.event("user_change")(track(on_user_change))
 
     async def on_home_opened(body: Body, event: Body, client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        turn = Turn(team_id=_team(body), user_id=str(event.get("user") or ""), client=client)
+        turn = Turn(team_id=team_of(body), user_id=str(event.get("user") or ""), client=client)
         await service.home.opened(turn)
 
     app.event("app_home_opened")(track(on_home_opened))
@@ -218,10 +180,10 @@ def register(app: AsyncApp, service: SlackService) -> None:
     # -- modals -----------------------------------------------------------------------------
 
     def modal_turn(body: Body, view: Body, client: AsyncWebClient, channel: str | None) -> Turn:
-        user_id, user_name = _user(body)
+        user_id, user_name = user_of(body)
         meta = modals.metadata(view)
         return Turn(
-            team_id=_team(body),
+            team_id=team_of(body),
             user_id=user_id,
             client=client,
             channel_id=channel,

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Awaitable
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
@@ -23,6 +25,7 @@ from bot.slack.app_home import AppHome
 from bot.slack.delivery import Delivery
 from bot.slack.profiles import Profiles
 from bot.slack.requests import RequestBuilder
+from bot.slack.slash import SLASH_COMMANDS, read_slash
 from bot.slack.turn import Refused, Turn
 from bot.slack.work import Listener, Work
 from commands import agenda, run
@@ -87,13 +90,51 @@ class SlackService:
             await self.session.close()
             self.session = None
 
+    async def head_start(self, req: AsyncBoltRequest) -> inbox.HeadStart | None:
+        """A slash command's run, to start in the thread that records it, when a worker is free.
+
+        The command then runs while its acknowledgement is written; :meth:`run` takes its
+        result. None (the listener runs it, as every other request) for a command that
+        opens the action form or that Bolt routes to no listener of ours, and when
+        :data:`~bot.slack.work.PARALLEL_WORK` commands are already running.
+        """
+        body = req.body if isinstance(req.body, dict) else {}
+        client = req.context.client
+        if body.get("command") not in SLASH_COMMANDS or client is None or self.work.gate.locked():
+            return None
+        slash = read_slash(body, client)
+        if slash.opens_form:
+            return None
+        await self.work.gate.acquire()
+        return inbox.HeadStart(
+            work=functools.partial(self._run_known, slash.turn, slash.command, slash.text, None),
+            release=self.work.gate.release,
+        )
+
     async def run(
-        self, turn: Turn, command: str, text: str, *, form: ActionForm | None = None
+        self,
+        turn: Turn,
+        command: str,
+        text: str,
+        *,
+        form: ActionForm | None = None,
+        started: Awaitable[object] | None = None,
     ) -> Result:
         """Run a command (typed, clicked or from a form) as the turn's user, off the loop.
 
         Homes of the people whose actions changed are republished from the result.
+
+        Args:
+            turn: who, where, and how to answer.
+            command: the command word.
+            text: what follows it.
+            form: a form's structured input.
+            started: the command's head start (:meth:`head_start`), if it got one.
         """
+        if started is not None:
+            head = await started
+            if isinstance(head, Result):
+                return self._ran(turn, head)
         async with self.work.gate:
             result = await asyncio.to_thread(self._run_known, turn, command, text, form)
             if result is None:  # someone's profile must come from Slack first
@@ -104,6 +145,9 @@ class SlackService:
                 result = await asyncio.to_thread(
                     run, request, engine=self.engine, config=self.config
                 )
+        return self._ran(turn, result)
+
+    def _ran(self, turn: Turn, result: Result) -> Result:
         if result.ok:
             self.home.changed(turn, result.changes)
         return result

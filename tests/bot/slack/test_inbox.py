@@ -112,3 +112,21 @@ async def test_a_redelivered_event_is_the_same_row_and_answered_once(slack: Slac
     assert len(_rows(slack)) == 1
     with Session(slack.engine) as session:
         assert len(session.exec(select(Action)).all()) == 1
+
+
+async def test_a_command_started_in_the_recording_thread_is_run_and_answered_once(
+    slack: SlackHarness,
+) -> None:
+    await slack.command("/action", "add Boka lokal senast 2026-12-04")  # meets the caller
+    await slack.service.drain()
+    # Everyone in it is known now: recorded and run in one trip off the event loop.
+    answer = await slack.command("/action", "add Skicka kallelse senast 2026-12-04")
+    await slack.service.drain()
+    assert answer.status == 200 and answer.body == ""
+    second = _rows(slack)[1]
+    assert second.status == InboxStatus.DONE and "Åtgärd #2" in (second.answer or "")
+    assert second.answered_at is not None
+    answers = [c.args["text"] for c in slack.stub.of("response_url")]
+    assert len(answers) == 2 and "Åtgärd #2" in answers[1]
+    with Session(slack.engine) as session:
+        assert [a.number for a in session.exec(select(Action)).all()] == [1, 2]
