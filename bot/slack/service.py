@@ -93,10 +93,11 @@ class SlackService:
     async def head_start(self, req: AsyncBoltRequest) -> inbox.HeadStart | None:
         """A slash command's run, to start in the thread that records it, when a worker is free.
 
-        The command then runs while its acknowledgement is written; :meth:`run` takes its
-        result. None (the listener runs it, as every other request) for a command that
-        opens the action form or that Bolt routes to no listener of ours, and when
-        :data:`~bot.slack.work.PARALLEL_WORK` commands are already running.
+        The command runs right after its row is stored, in the same worker thread, and
+        holds one of the ``SLACK_PARALLEL_WORK`` places until it ends; :meth:`run` takes
+        its result. None (the listener runs it, as every other request) for a command
+        that opens the action form or that Bolt routes to no listener of ours, and when
+        every place is taken.
         """
         body = req.body if isinstance(req.body, dict) else {}
         client = req.context.client
