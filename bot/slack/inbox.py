@@ -8,7 +8,8 @@ of getting a silent 200. The listener then runs as before; the command pipeline
 marks the row done in the transaction of its change, and the row is marked
 answered once the answer went out. A slash command whose people are known gets a
 :class:`HeadStart`: the thread that wrote its row runs it straight after the commit,
-and the 200 waits for the answer (at most :data:`ACK_WAIT_SECONDS`).
+and its answer is posted before the 200 (which waits at most :data:`ACK_WAIT_SECONDS`
+for a slow command).
 
 If the process dies in between, :class:`Resumer` (run at start and every minute)
 finds the row: one never processed is dispatched through the same Bolt app
@@ -281,9 +282,14 @@ def recording_middleware(
             return BoltResponse(status=200, body="")
         held.ids.add(recorded.item_id)
         CURRENT.set(Ticket(recorded.item_id, now))
-        # Stored, so it may be acknowledged now (every listener of ours acknowledges
-        # plainly, first thing). Bolt looks for the ack every 10 ms after starting the
-        # listener; set here, the 200 goes out at once instead of during the command's work.
+        head = req.context.get(HEAD_START_KEY)
+        if head is not None and head.done():
+            # Stored and run: the listener acknowledges (first thing, as every listener of
+            # ours) and posts the answer before Bolt, which looks for the ack every 10 ms,
+            # writes the 200 (as Bolt's process_before_response mode does).
+            return await next()
+        # Stored, so it may be acknowledged now. Set here, the 200 goes out at once instead
+        # of at Bolt's next look during the command's work.
         await req.context.ack()
         return await next()
 

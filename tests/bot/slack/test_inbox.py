@@ -119,10 +119,12 @@ async def test_a_command_started_in_the_recording_thread_is_run_and_answered_onc
 ) -> None:
     await slack.command("/action", "add Boka lokal senast 2026-12-04")  # meets the caller
     await slack.service.drain()
-    # Everyone in it is known now: recorded and run in one trip off the event loop.
+    # Everyone in it is known now: recorded and run in one trip off the event loop, and
+    # the answer is posted before Slack gets the 200.
     answer = await slack.command("/action", "add Skicka kallelse senast 2026-12-04")
-    await slack.service.drain()
     assert answer.status == 200 and answer.body == ""
+    assert "Åtgärd #2" in slack.stub.of("response_url")[-1].args["text"]
+    await slack.service.drain()
     second = _rows(slack)[1]
     assert second.status == InboxStatus.DONE and "Åtgärd #2" in (second.answer or "")
     assert second.answered_at is not None
