@@ -484,7 +484,8 @@ def done(ctx: Ctx, text: str) -> Reply:
 @subcommand(
     "action",
     "reopen",
-    words=("öppna", "återöppna", "oppna", "open"),
+    # "ångra" and "inte klar": what people say when an action was closed by mistake.
+    words=("öppna", "återöppna", "oppna", "ångra", "angra", "inte klar", "ej klar", "open"),
 )
 def reopen(ctx: Ctx, text: str) -> Reply:
     """Reopen one or more actions, with an optional note on each."""

@@ -354,6 +354,14 @@ def item(ctx: Ctx, text: str) -> Reply:
         raise CommandError("no_planned_meeting")
     assert meeting.id is not None
     existing = repo.find_item(ctx.session, meeting_id=meeting.id, number=number)
+    if existing is not None and running is None and not title:
+        # "Go to item 1" with no meeting running: say so, instead of "added".
+        raise CommandError(
+            "item_exists_not_running",
+            number=existing.number,
+            title=existing.title,
+            meeting=title_of(ctx, meeting),
+        )
     if existing is None:
         if not title:
             raise CommandError("item_not_found_need_title", number=number)

@@ -311,7 +311,7 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
         if sub is not None:
             rest = text  # the word is the argument: "/åtgärd mina" lists mine
     if sub is None:
-        close = registry.suggest(command, word)
+        close = registry.suggest(command, word, ctx.lang)
         if len(text.split()) >= 3 and _adds(command):
             raise _offer_add(ctx, word, rest, close)
         suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""

@@ -148,18 +148,21 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def suggest(command: str, word: str) -> str | None:
+def suggest(command: str, word: str, lang: str = "en") -> str | None:
     """Return the closest subcommand word to a typo, if any is close.
 
     Close means a letter or two off ("klr", "lsita", "tilldla" score 0.8 and more): at 0.6,
     "Anna" (a sentence starting with a name) was offered as "anteckna" and "tillbaka" as
-    "tilldela".
+    "tilldela". In Swedish a subcommand's English name is offered by its first Swedish
+    word ("inte" is near "note": "notera").
     """
-    candidates = [w for sub in SUBCOMMANDS.get(command, []) for w in sub.words]
+    subs = SUBCOMMANDS.get(command, [])
+    candidates = [w for sub in subs for w in sub.words]
     typed = word.casefold()
     close = closest(typed, candidates)
     if close is not None:
-        return close
+        named = next((sub for sub in subs if sub.name == close and len(sub.words) > 1), None)
+        return named.words[1] if named is not None and lang == "sv" else close
     # Two letters score 0.5 with one wrong ("nu" for "ny", the keys side by side).
     if len(typed) == 2:
         for candidate in candidates:

@@ -904,3 +904,33 @@ def test_the_minutes_count_in_swedish_singular_and_plural(console: Transcript) -
     console.send("/möte avsluta")
     reply = console.send("/möte protokoll 10 december")
     assert reply.lines[0].text == "1 punkt, 1 åtgärd, 0 beslut. Bifogat som Markdown och Word."
+
+
+def test_an_action_closed_by_mistake_is_opened_again_the_way_people_say_it(
+    console: Transcript,
+) -> None:
+    """ "/åtgärd ångra 1" and "/åtgärd inte klar 1" were unknown words."""
+    console.send("/åtgärd ny Boka lokal senast 2026-12-10")
+    console.send("/åtgärd ny Skicka kallelse senast 2026-12-10")
+    console.send("/åtgärd klar 1 2")
+    assert console.send("/åtgärd ångra 1").headline == "Åtgärd #1 är öppen igen"
+    assert console.send("/åtgärd inte klar 2").headline == "Åtgärd #2 är öppen igen"
+    assert [a["status"] for a in _actions(console.engine).values()] == ["open", "open"]
+
+
+def test_a_typo_is_offered_by_its_swedish_word(console: Transcript) -> None:
+    """ "/åtgärd inte 1" offered the English "note" to a Swedish user."""
+    typo = console.send("/åtgärd inte 1")
+    assert typo.error and "Menade du ”notera”?" in typo.headline, typo.headline
+
+
+def test_going_to_an_item_with_no_meeting_running_says_so(console: Transcript) -> None:
+    """ "/möte punkt 1" between meetings answered "Punkt 1 … tillagd", and nothing was added."""
+    console.send(PLAN)
+    console.send("/dagordning ny Ekonomi")
+    before = _export(console.engine)
+    reply = console.send("/möte punkt 1")
+    assert reply.error
+    assert reply.headline.startswith("Punkt 1 Ekonomi står redan på dagordningen för KC-möte")
+    assert "inget möte pågår. Starta det med /möte starta" in reply.headline
+    assert _export(console.engine) == before
