@@ -1128,6 +1128,12 @@ def _keywords(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# "… imorgon kl 10": a time after the due date. Due dates are days; the time stays in the text.
+_CLOCK_TAIL_RE: Final = re.compile(
+    r"\s+(?:kl\.?|klockan)\s?\d{1,2}(?:[:.]\d{2})?\s*$", re.IGNORECASE
+)
+
+
 def extract_due(
     text: str,
     *,
@@ -1136,6 +1142,9 @@ def extract_due(
     series_meeting: MeetingLookup | None = None,
 ) -> tuple[str, date | None]:
     """Split a command's free text into (rest, due date).
+
+    A clock time after the date ("Ring Anna imorgon kl 10") is kept in the text
+    ("Ring Anna kl 10") and the day is the due date.
 
     A date is taken after a due keyword (``senast``, ``t.o.m.``, ``till och med``,
     ``due``, ``by``, ``deadline``, ``slutdatum``, lowercase ``tom`` before a
@@ -1162,6 +1171,17 @@ def extract_due(
             cannot be used (``31 februari``, a passed day without a year, a
             weekday that does not match).
     """
+    clock = _CLOCK_TAIL_RE.search(text)
+    if clock is not None:
+        rest, due = _extract_due(text[: clock.start()], today, next_meeting, series_meeting)
+        if due is not None:
+            return f"{rest} {clock.group().strip()}".strip(), due
+    return _extract_due(text, today, next_meeting, series_meeting)
+
+
+def _extract_due(
+    text: str, today: date, next_meeting: date | None, series_meeting: MeetingLookup | None
+) -> tuple[str, date | None]:
     keyed = _Opts(today, text, next_meeting, series_meeting, allow_meeting=True, explicit=True)
     candidates = [k for k in _keywords(text) if text[k[1] :].strip()]
     for keyword_start, tail_start, kind in reversed(candidates):

@@ -292,6 +292,11 @@ def due(text: str, next_meeting: date | None = MEETING) -> tuple[str, date | Non
         # "läs på" is a verb: "på" stays when a lead word follows it.
         ("Läs på till måndag", ("Läs på", date(2026, 11, 30))),
         ("Ring Anna på måndag", ("Ring Anna", date(2026, 11, 30))),
+        # A time after the day stays in the text; the day is the due date.
+        ("Ring Anna i morgon kl 10", ("Ring Anna kl 10", date(2026, 11, 24))),
+        ("Ring Anna senast fredag kl. 12:30", ("Ring Anna kl. 12:30", date(2026, 11, 27))),
+        ("Boka lokal senast 6 dec klockan 9", ("Boka lokal klockan 9", date(2026, 12, 6))),
+        ("Möte med Anna kl 10", ("Möte med Anna kl 10", None)),
         ("Skicka senast", ("Skicka senast", None)),
         ("Boka lokal för workshop", ("Boka lokal för workshop", None)),
         ("Lyft frågan i Umeå", ("Lyft frågan i Umeå", None)),
@@ -316,6 +321,7 @@ def test_extract_due(text: str, expected: tuple[str, date | None]) -> None:
         ("x senast fredag @anna", "unknown", "fredag @anna"),
         ("Ring Anna 31 februari", "invalid", "31 februari"),
         ("Ring Anna 2026-02-30", "invalid", "2026-02-30"),
+        ("Ring Anna 31 februari kl 10", "invalid", "31 februari"),
     ],
 )
 def test_extract_due_errors(text: str, code: str, bad: str) -> None:
