@@ -95,7 +95,6 @@ def create_action(
     action.id = session.connection().execute(_INSERT_ACTION, values).scalar_one()
     make_transient_to_detached(action)
     session.add(action)
-    changes.wrote(session, [action])
     # The owners and the audit event are written straight away on the connection too: no
     # object of theirs is needed later.
     named = _first_positions(owner_ids)
@@ -104,7 +103,8 @@ def create_action(
             _INSERT_OWNERS,
             [{"action_id": action.id, "person_id": p, "position": i} for p, i in named],
         )
-        changes.wrote_owners(session, [p for p, _ in named])
+    # Counted once, with its owners: one notification to other replicas, not two.
+    changes.wrote(session, [action], owners=[p for p, _ in named])
     audit.record(
         session,
         workspace_id=workspace_id,

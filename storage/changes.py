@@ -276,18 +276,26 @@ def _bulk(state: ORMExecuteState) -> None:
         _notify(state.session)
 
 
-def wrote(session: Session, objects: Iterable[Any]) -> None:
+def wrote(session: Session, objects: Iterable[Any], *, owners: Iterable[int] = ()) -> None:
     """Count records inserted on the session's connection, as if they were flushed.
 
     They are also kept for :func:`written_directly`, so whoever collects a transaction's
     writes at its flushes (the command pipeline) sees them too.
+
+    Args:
+        session: the transaction.
+        objects: the records inserted.
+        owners: people made owners of an inserted action on the connection: their morning
+            DMs may have changed (one notification on PostgreSQL for the action and them).
     """
     relevant = [o for o in objects if _relevant(o)]
-    if not relevant:
+    people = list(owners)
+    if not relevant and not people:
         return
     session.info.setdefault(_DIRECT, []).extend(relevant)
     _mark(session)
     _who(session).note(relevant)
+    _who(session).people.update(people)
     _notify(session)
 
 
@@ -295,20 +303,6 @@ def written_directly(session: Session) -> list[Any]:
     """The records :func:`wrote` counted in the session's current transaction."""
     found = session.info.get(_DIRECT)
     return list(found) if isinstance(found, list) else []
-
-
-def wrote_owners(session: Session, people: Iterable[int]) -> None:
-    """Count action owners written on the session's connection, as if they were flushed.
-
-    A statement on the connection passes no session event; their people's morning DMs
-    may have changed all the same.
-    """
-    wanted = list(people)
-    if not wanted:
-        return
-    _mark(session)
-    _who(session).people.update(wanted)
-    _notify(session)
 
 
 def _clear(session: Session) -> None:

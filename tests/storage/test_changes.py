@@ -105,3 +105,23 @@ def test_a_name_or_locale_refresh_moves_no_wake_up_but_a_reminder_time_does(
     refresh, reminder = seen
     assert refresh.people and not refresh.timing and not refresh.broad
     assert reminder.people == refresh.people and reminder.timing
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_an_action_logged_on_postgresql_tells_other_replicas_once(
+    console_any: Transcript, db_url: str
+) -> None:
+    """One NOTIFY per /action add, naming the owner: each is a round trip on the answer's path."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    console_any.send('/action add Ring regionen @"Per Holm" senast 2026-12-10')
+    conninfo = make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as listener:
+        listener.execute(f"LISTEN {changes.CHANNEL}")
+        console_any.send('/action add Boka lokal @"Per Holm" senast 2026-12-11')
+        heard = [n.payload for n in listener.notifies(timeout=1.0)]
+    with transaction(console_any.engine) as session:
+        per = session.exec(select(Person).where(col(Person.display_name) == "Per Holm")).one()
+    assert len(heard) == 1, heard
+    assert per.id in changes.Change.from_payload(heard[0]).people
