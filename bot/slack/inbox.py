@@ -88,8 +88,8 @@ class HeadStart:
     """A listener's first piece of work, done in the worker thread that records its row.
 
     Recording a slash command and running it take one trip off the event loop instead of
-    two, and the command runs while the acknowledgement is written and Bolt calls the
-    listener, which finds the result under :data:`HEAD_START_KEY` in its context.
+    two. The listener finds the result under :data:`HEAD_START_KEY` in its context and
+    posts the answer; Bolt writes the 200 after it.
 
     Attributes:
         work: blocking; runs once the new row is committed, with :data:`CURRENT` set to it.
