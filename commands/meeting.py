@@ -676,6 +676,10 @@ def next_(ctx: Ctx, text: str) -> Reply:
     """Show the next planned meeting with its agenda ("nästa punkt": go on to the next item)."""
     if text.strip().casefold() in ITEM_WORDS:
         return next_item(ctx)
+    running = running_meeting(ctx) if not text.strip() else None
+    if running is not None:
+        # "Nästa" said during a meeting means its next item; coming meetings: /möte lista.
+        return next_item(ctx, running)
     meeting = next_meeting(ctx)
     if meeting is None:
         return Reply(t(ctx.lang, "no_next_meeting"), lang=ctx.lang)

@@ -934,3 +934,27 @@ def test_going_to_an_item_with_no_meeting_running_says_so(console: Transcript) -
     assert reply.headline.startswith("Punkt 1 Ekonomi står redan på dagordningen för KC-möte")
     assert "inget möte pågår. Starta det med /möte starta" in reply.headline
     assert _export(console.engine) == before
+
+
+def test_next_said_during_a_meeting_goes_to_its_next_item(console: Transcript) -> None:
+    """ "/möte nästa" mid-meeting answered "Inget kommande möte är planerat"."""
+    console.send(PLAN)
+    console.send("/dagordning ny Skolskjuts")
+    console.send("/dagordning ny Ekonomi")
+    console.send("/möte starta --ja")
+    console.send("/möte punkt 1")
+    assert console.send("/möte nästa").headline == "Nu: punkt 2 Ekonomi"
+    console.send("/möte avsluta")
+    assert console.send("/möte nästa").headline.startswith("Inget kommande möte")
+
+
+def test_approved_minutes_name_the_swedish_command_to_correct_a_decision(
+    console: Transcript,
+) -> None:
+    """The approval said "/decision rätta" to a Swedish user."""
+    console.send(PLAN)
+    console.send("/möte starta --ja")
+    console.send("/beslut ny KC beslutar att anta budgeten")
+    console.send("/möte avsluta")
+    approved = console.send("/möte justera")
+    assert "rätta ett beslut med `/beslut rätta B3 <ny text>`" in approved.headline
