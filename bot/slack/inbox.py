@@ -39,6 +39,7 @@ from sqlalchemy.engine import Engine
 
 from bot.inbox_sweeps import sweep_until_stopped
 from bot.settings import Settings
+from bot.slack.slash import team_of
 from commands import registry
 from commands.i18n import t
 from commands.metrics import record_command
@@ -191,14 +192,6 @@ def command_of(body: dict[str, Any], kind: str) -> str:
     return kind
 
 
-def _team(body: dict[str, Any]) -> str:
-    team = body.get("team")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    view = body.get("view")
-    return str(body.get("team_id") or (view.get("team_id") if isinstance(view, dict) else "") or "")
-
-
 def reply_to_of(body: dict[str, Any]) -> dict[str, Any]:
     """Where an answer can go later: response_url, channel, user and thread."""
     event = body.get("event") if isinstance(body.get("event"), dict) else {}
@@ -254,7 +247,7 @@ def recording_middleware(
             engine,
             platform=PLATFORM,
             key=key,
-            workspace=_team(body),
+            workspace=team_of(body),
             kind=kind,
             payload=body,
             reply_to=reply_to_of(body),

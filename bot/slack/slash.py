@@ -1,7 +1,8 @@
 """A slash command as the adapter reads it: who typed which command where, and what it asks for.
 
 The listener and the head start (:meth:`bot.slack.service.SlackService.head_start`) read a
-payload through here, so both agree on what the command will do.
+payload through here, so both agree on what the command will do. :func:`team_of` and
+:func:`user_of` read any payload (the listeners and the inbox use them too).
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ Body = dict[str, Any]
 
 
 def team_of(body: Body) -> str:
-    """The Slack team a payload came from."""
+    """The Slack team any payload came from (command, event, interaction, view)."""
     team = body.get("team")
     if isinstance(team, dict) and team.get("id"):
         return str(team["id"])
-    return str(body.get("team_id") or (body.get("view") or {}).get("team_id") or "")
+    view = body.get("view")
+    return str(body.get("team_id") or (view.get("team_id") if isinstance(view, dict) else "") or "")
 
 
 def user_of(body: Body) -> tuple[str, str]:
