@@ -37,7 +37,15 @@ START_SLACK = timedelta(hours=2)
 # for "Menade du KC-möte?".
 SIMILAR_SERIES = 0.8
 ITEM_NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}\.?$")
+# "3,1" is how a Swedish hand writes 3.1; "3:" and "3," end a number in a sentence.
+_ITEM_NUMBER_TYPED_RE = re.compile(r"^(\d{1,3}(?:[.,]\d{1,3}){0,2})[.,:]?$")
 DEFAULT_START = time(9, 0)
+
+
+def item_number(token: str) -> str | None:
+    """An agenda item's number as typed ("3", "3.1", "3,1", "3."), written "3.1"; else None."""
+    found = _ITEM_NUMBER_TYPED_RE.match(token.strip())
+    return found.group(1).replace(",", ".") if found else None
 
 
 def series_of(ctx: Ctx, meeting: Meeting) -> MeetingSeries | None:
@@ -340,9 +348,10 @@ def item(ctx: Ctx, text: str) -> Reply:
         raise CommandError("item_usage")
     if number.casefold() in NEXT_ITEM_WORDS and not rest.strip():
         return next_item(ctx)
-    if not ITEM_NUMBER_RE.match(number):
-        raise CommandError("item_bad_number", number=number[:20])
-    number = number.rstrip(".")
+    typed = item_number(number)
+    if typed is None:
+        return _item_by_words(ctx, text.strip())
+    number = typed
     field_word, _, value = rest.strip().partition(" ")
     field = ITEM_FIELDS.get(field_word.casefold())
     if field is not None and (field_word[:1].islower() or _has_item(ctx, number)):
@@ -397,6 +406,63 @@ def item(ctx: Ctx, text: str) -> Reply:
         visibility=Visibility.CHANNEL,
         lang=ctx.lang,
     )
+
+
+# "/möte punkt lägg till Övrigt": the item is new (the words of /dagordning ny).
+_ADD_ITEM_WORDS = ("lägg till", "lagg till", "lägg", "lagg", "ny", "add", "new")
+
+
+def _item_by_words(ctx: Ctx, text: str) -> Reply:
+    """``/möte punkt`` with words where the number goes: a new item, or one named by title.
+
+    "lägg till Övrigt" adds the item (to the running meeting, which goes to it; else to
+    the next meeting). "Budget" names the item whose title it is, or begins, or is part
+    of, when just one item is meant. Anything else is refused with both ways shown.
+    """
+    folded = text.casefold()
+    # "Ny översiktsplan" is a title; "ny Översiktsplan" says what to do with one.
+    added = next((w for w in _ADD_ITEM_WORDS if folded == w or folded.startswith(f"{w} ")), None)
+    if added is not None and not text[:1].islower():
+        added = None
+    running = running_meeting(ctx)
+    meeting = running or next_meeting(ctx)
+    if added is not None:
+        title = text[len(added) :].strip()
+        if not title:
+            raise CommandError("item_usage")
+        if meeting is None:
+            raise CommandError("no_planned_meeting")
+        assert meeting.id is not None
+        items = repo.items_of(ctx.session, meeting_id=meeting.id)
+        tops = [int(i.number.split(".")[0]) for i in items if i.number.split(".")[0].isdigit()]
+        return item(ctx, f"{max(tops, default=0) + 1} {title}")
+    word = text.split(" ", 1)[0]
+    if meeting is not None:
+        assert meeting.id is not None
+        named = _items_named(repo.items_of(ctx.session, meeting_id=meeting.id), folded)
+        if len(named) == 1:
+            return item(ctx, named[0].number)
+        if len(named) > 1:
+            raise CommandError(
+                "item_ambiguous_title",
+                words=text[:40],
+                numbers=", ".join(i.number for i in named[:5]),
+                first=named[0].number,
+            )
+    raise CommandError("item_bad_number_words", number=word[:20], title=text[:60])
+
+
+def _items_named(items: list[AgendaItem], folded: str) -> list[AgendaItem]:
+    """The items a title names: the one with that title, else those it begins, else contains."""
+    for fits in (
+        lambda title: title == folded,
+        lambda title: title.startswith(folded),
+        lambda title: folded in title,
+    ):
+        found = [i for i in items if fits(i.title.casefold())]
+        if found:
+            return found
+    return []
 
 
 # "/möte punkt nästa", "/möte nästa punkt", "/dagordning nästa": the running meeting goes on.
@@ -684,3 +750,16 @@ def next_(ctx: Ctx, text: str) -> Reply:
     if meeting is None:
         return Reply(t(ctx.lang, "no_next_meeting"), lang=ctx.lang)
     return _describe(ctx, meeting, t(ctx.lang, "next_meeting", title=title_of(ctx, meeting)))
+
+
+@subcommand(
+    "meeting",
+    "agenda",
+    words=("dagordning", "dagordningen"),
+    read_only=True,
+)
+def agenda(ctx: Ctx, text: str) -> Reply:
+    """The agenda of the running or next meeting, or of a day's: ``/dagordning lista``."""
+    from commands.agenda import list_ as agenda_list  # agenda builds on this module
+
+    return agenda_list(ctx, text)

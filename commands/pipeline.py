@@ -313,9 +313,15 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     if sub is None:
         close = registry.suggest(command, word, ctx.lang)
         if len(text.split()) >= 3 and _adds(command):
-            raise _offer_add(ctx, word, rest, close)
-        suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
-        raise CommandError("unknown_sub", word=word[:40], suggestion=suggestion, command=command)
+            if close is not None or not _plainly_new(command, text):
+                raise _offer_add(ctx, word, rest, close)
+            sub, rest = registry.find(command, "ny"), text
+        else:
+            suggestion = t(ctx.lang, "did_you_mean", word=close) if close else ""
+            raise CommandError(
+                "unknown_sub", word=word[:40], suggestion=suggestion, command=command
+            )
+    assert sub is not None
     if registry.asks_help(sub, rest):
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, sub.words[0] if " " in word else word)
@@ -346,6 +352,21 @@ def _verb_first(command: str, word: str, rest: str) -> tuple[str, str]:
         if sub is not None and sub.name != "add":
             return words[0], " ".join([*words[1:k], word, *words[k:]])
     return word, rest
+
+
+# Said the way the minutes say it, a sentence is what it looks like: "Kommunchefsgruppen
+# beslutar att …" is a decision, "Lena kollar … @Lena senast fredag" an action.
+_PLAIN_DECISION_RE = re.compile(
+    r"\b(beslutar|beslutade|beslöt|beslutat|decides|decided|resolves|resolved)\b", re.IGNORECASE
+)
+_PLAIN_ACTION_RE = re.compile(r"(^|\s)@\S|\b(senast|by|due)\s+\S", re.IGNORECASE)
+
+
+def _plainly_new(command: str, text: str) -> bool:
+    """Whether a sentence typed without "ny" can only be a new decision or action."""
+    if command == "decision":
+        return _PLAIN_DECISION_RE.search(text) is not None
+    return command == "action" and _PLAIN_ACTION_RE.search(text) is not None
 
 
 def _adds(command: str) -> bool:
@@ -392,7 +413,19 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     def local(text: str) -> str:
         return re.sub(rf"/{command}(?=\s|$)", name, text)
 
-    lines = [Line(f"{local(sub.usage(ctx.lang))}\n    {sub.summary(ctx.lang)}") for sub in subs]
+    def named(text: str) -> str:
+        # A summary that names another family ("samma som /meeting punkt nästa") names
+        # it as this user types it.
+        if ctx.lang != "sv":
+            return text
+        return _FAMILY_RE.sub(
+            lambda m: registry.command_name(m.group(1), lang="sv", platform=ctx.request.platform),
+            text,
+        )
+
+    lines = [
+        Line(f"{local(sub.usage(ctx.lang))}\n    {named(sub.summary(ctx.lang))}") for sub in subs
+    ]
     if one:
         lines.append(Line(t(ctx.lang, "help_more_sub", command=name)))
     else:

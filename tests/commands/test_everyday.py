@@ -958,3 +958,63 @@ def test_approved_minutes_name_the_swedish_command_to_correct_a_decision(
     console.send("/möte avsluta")
     approved = console.send("/möte justera")
     assert "rätta ett beslut med `/beslut rätta B3 <ny text>`" in approved.headline
+
+
+def _items(engine: Engine) -> list[tuple[str, str]]:
+    meetings = _workspace(engine)["meetings"]
+    return [(i["number"], i["title"]) for m in meetings for i in m.get("items", [])]
+
+
+def test_an_item_is_added_or_named_by_its_title_after_punkt(console: Transcript) -> None:
+    """ "/möte punkt lägg till Budget" and "/möte punkt budget" answered "inget punktnummer"."""
+    console.send(PLAN)
+    assert console.text("/möte punkt lägg till Budget 2027").startswith(
+        "Punkt 1 Budget 2027 tillagd på KC-möte"
+    )
+    assert console.text("/möte punkt 2,1 Delrapport").startswith("Punkt 2.1 Delrapport tillagd")
+    before = _export(console.engine)
+    unknown = console.send("/möte punkt Kollektivtrafik")
+    assert unknown.error
+    assert "ingen punkt på dagordningen heter så" in unknown.headline
+    assert unknown.headline.endswith("/möte punkt lägg till Kollektivtrafik")
+    # "Ny översiktsplan" is a title, not "ny" and a title.
+    assert console.send("/möte punkt Ny översiktsplan").error
+    assert _export(console.engine) == before
+
+    # Named by its title between meetings: the item is there, no meeting runs.
+    between = console.send("/möte punkt budget")
+    assert between.error and between.headline.startswith("Punkt 1 Budget 2027 står redan")
+    console.send("/möte starta --ja")
+    assert console.text("/möte punkt budget") == "Nu: punkt 1 Budget 2027"
+    assert console.text("/möte punkt delrap") == "Nu: punkt 2.1 Delrapport"
+    assert console.text("/möte punkt lägg till Övrigt") == "Nu: punkt 3 Övrigt"
+    console.send("/möte punkt ny Budgetuppföljning")
+    both = console.send("/möte punkt budget")
+    assert both.error and "(1, 4)" in both.headline and "/möte punkt 1" in both.headline
+    assert console.text("/möte punkt budget 2027") == "Nu: punkt 1 Budget 2027"
+
+
+def test_the_agenda_is_shown_by_moete_dagordning(console: Transcript) -> None:
+    """ "/möte dagordning" answered "Jag känner inte igen ”dagordning”"."""
+    console.send(PLAN)
+    console.send("/dagordning ny Ekonomi")
+    shown = console.send("/möte dagordning")
+    assert not shown.error and shown.headline == console.send("/dagordning lista").headline
+    assert [line.text for line in shown.lines] == ["1 Ekonomi"]
+    assert "/möte dagordning [datum]" in console.text("/möte hjälp")
+    # A summary naming another command names it in Swedish too.
+    assert "(samma som /möte punkt nästa)" in console.text("/dagordning hjälp")
+
+
+def test_a_decision_said_as_the_minutes_say_it_is_registered(console: Transcript) -> None:
+    """ "/beslut Kommunchefsgruppen beslutar att …" asked "Vad menade du?" first."""
+    console.send(PLAN)
+    decided = console.send("/beslut Kommunchefsgruppen beslutar att anta budgeten")
+    assert decided.headline == "Beslut B1 registrerat", decided.as_text()
+    action = console.send("/åtgärd Lena kollar med Region Västerbotten senast 15/12")
+    assert action.headline == "Åtgärd #1 registrerad"
+    assert _actions(console.engine)[1]["due_date"] == "2026-12-15"
+    # Without those marks a sentence is still offered, not stored.
+    offered = console.send("/åtgärd Lena kollar med regionen")
+    assert offered.headline == "Jag känner inte igen ”Lena”. Vad menade du?"
+    assert len(_workspace(console.engine)["actions"]) == 1
