@@ -559,15 +559,30 @@ def assign(ctx: Ctx, text: str) -> Reply:
     if not tokens or leftover:
         raise CommandError("assign_usage")
     owners = resolve_all(ctx, tokens)
+    assert action.id is not None
+    wanted = [p.id for p in owners if p.id is not None]
+    if wanted == repo.owner_ids(ctx.session, action_id=action.id):
+        # Said twice (or by two people at once): the record has no change to show for it.
+        return _one(
+            ctx,
+            action,
+            t(
+                ctx.lang,
+                "action_assigned_already" if len(owners) == 1 else "action_assigned_already_many",
+                number=action.number,
+                names=", ".join(p.display_name for p in owners),
+            ),
+        )
     repo.update_action(
         ctx.session,
         action=action,
         op="assign",
         actor_id=ctx.caller_id,
         at=ctx.now,
-        owner_ids=[p.id for p in owners if p.id is not None],
+        owner_ids=wanted,
     )
-    return _one(ctx, action, t(ctx.lang, "action_assigned", number=action.number))
+    done = "action_assigned" if len(wanted) == 1 else "action_assigned_many"
+    return _one(ctx, action, t(ctx.lang, done, number=action.number))
 
 
 @subcommand(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from commands import format as fmt
 from commands.channel import parse_number, running_meeting, series_ids, visibility
 from commands.context import Ctx
@@ -123,9 +121,6 @@ def search(ctx: Ctx, text: str) -> Reply:
     return Reply(t(ctx.lang, "decision_search", words=query), lines, lang=ctx.lang)
 
 
-_SPACED_REF_RE = re.compile(r"^\s*[Bb]\s+(\d+)\b")
-
-
 @subcommand(
     "decision",
     "show",
@@ -134,7 +129,6 @@ _SPACED_REF_RE = re.compile(r"^\s*[Bb]\s+(\d+)\b")
 )
 def show(ctx: Ctx, text: str) -> Reply:
     """Show one decision with where and by whom it was recorded."""
-    text = _SPACED_REF_RE.sub(r"\1", text)  # "B 1", as it is said
     number = parse_number(text.split()[0]) if text.split() else None
     if number is None:
         raise CommandError("decision_need_id")

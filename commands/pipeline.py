@@ -295,7 +295,7 @@ def route(ctx: Ctx, routed: _Route | None = None) -> Reply:
     if not word or word.casefold() in registry.HELP_WORDS:
         routed.sub, routed.read_only = "help", True
         return help_reply(ctx, command, rest.strip())
-    word, rest = _verb_first(command, word, rest)
+    word, rest = _verb_first(command, *_joined_ref(command, word, rest))
     # Two-word subcommands ("ta bort", "lägg till") first: "lägg" alone is add too, and
     # "/åtgärd lägg till Boka lokal" must not log the text "till Boka lokal".
     sub = None
@@ -336,6 +336,24 @@ _BARE = {"agenda": "list"}
 # "/åtgärd 3 klar", "/beslut B2 visa": the number first, as people say it.
 _REF_FIRST = frozenset({"action", "decision"})
 _REF_RE = re.compile(r"^#?[A-Za-z]?\d{1,6}$")
+
+
+# "B 1" and "# 3", as they are said: the number of a decision or action after its mark.
+_SPACED_REF_RE = re.compile(r"^([Bb]|#)\s+(\d{1,6})\b")
+
+
+def _joined_ref(command: str, word: str, rest: str) -> tuple[str, str]:
+    """Join a number said apart from its mark, first or after a verb: "/beslut rätta B 1 …"."""
+    if command not in _REF_FIRST:
+        return word, rest
+    spaced = _SPACED_REF_RE.match(f"{word} {rest}")
+    if spaced is not None:
+        joined, _, after = _SPACED_REF_RE.sub(r"\1\2", f"{word} {rest}", count=1).partition(" ")
+        return joined, after
+    sub = registry.find(command, word)
+    if sub is not None and sub.name != "add":
+        return word, _SPACED_REF_RE.sub(r"\1\2", rest.lstrip(), count=1)
+    return word, rest
 
 
 def _verb_first(command: str, word: str, rest: str) -> tuple[str, str]:

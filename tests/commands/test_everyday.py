@@ -893,6 +893,14 @@ def test_a_decision_is_shown_by_its_number_said_with_a_space(console: Transcript
     shown = console.send("/beslut visa B 1")
     assert shown.headline == "Beslut B1"
     assert console.send("/beslut visa B 7").headline == "Det finns inget beslut B7."
+    # Alone, or after any verb: "/beslut B 1" answered "Jag känner inte igen ”B”".
+    assert console.send("/beslut B 1").headline == "Beslut B1"
+    assert console.text("/beslut rätta B 1 KC beslutar att anta budgeten 2027").startswith(
+        "B2 ersätter B1."
+    )
+    console.send("/åtgärd ny Boka lokal @mig")
+    assert console.send("/åtgärd klar # 1").headline == "Åtgärd #1 är klar"
+    assert console.send("/åtgärd # 1").headline == "Åtgärd #1"
 
 
 def test_the_minutes_count_in_swedish_singular_and_plural(console: Transcript) -> None:
@@ -1018,3 +1026,15 @@ def test_a_decision_said_as_the_minutes_say_it_is_registered(console: Transcript
     offered = console.send("/åtgärd Lena kollar med regionen")
     assert offered.headline == "Jag känner inte igen ”Lena”. Vad menade du?"
     assert len(_workspace(console.engine)["actions"]) == 1
+
+
+def test_an_owner_named_again_is_told_nothing_changed(console: Transcript) -> None:
+    """Naming the owner an action has answered "Ny ansvarig" as if it had changed."""
+    console.send('/åtgärd ny Boka lokal @"Lisa Andersson"')
+    again = console.send("/åtgärd 1 ansvarig Lisa Andersson")
+    assert again.headline == "Lisa Andersson är redan ansvarig för #1. Ingenting ändrades."
+    assert not again.error
+    two = console.send("/åtgärd tilldela 1 @Lisa @mig")
+    assert two.headline == "Nya ansvariga för #1"
+    history = [line.text for line in console.send("/åtgärd visa 1").lines]
+    assert sum("ändrade ansvarig" in text for text in history) == 1, history
