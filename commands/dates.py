@@ -229,7 +229,7 @@ _SOON_WORDS: Final = frozenset(
         "as soon as possible",
     }
 )
-_NEXT_WEEK_WORDS: Final = frozenset({"nästa vecka", "next week"})
+_NEXT_WEEK_WORDS: Final = frozenset({"nästa vecka", "till veckan", "next week"})
 _THIS_WEEK_WORDS: Final = frozenset(
     {"denna vecka", "den här veckan", "i veckan", "veckan", "this week", "the week", "week"}
 )
@@ -417,8 +417,9 @@ _MEETING_RE: Final = re.compile(
     r"(?:möte|mötet|meeting|sammanträde|sammanträdet)"
 )
 _RELATIVE_RE: Final = re.compile(
-    r"(?:om|inom|in|within) (?P<n>ett par|a couple of|\S+) (?P<u>.+?)(?:s tid| time)?"
-    r"|(?P<n2>a couple of|\S+) (?P<u2>.+?) from (?:now|today)"
+    r"(?P<n2>a couple of|\S+) (?P<u2>.+?) from (?:now|today)"
+    # "senast 2 veckor" is said for "inom 2 veckor" too (after a keyword only).
+    r"|(?:(?P<pre>om|inom|in|within) )?(?P<n>ett par|a couple of|\S+) (?P<u>.+?)(?:s tid| time)?"
 )
 _PART_RE: Final = re.compile(
     r"(?P<part>början|mitten|slutet|beginning|start|middle|end) (?:av|på|of) (?:the )?(?P<x>.+)"
@@ -674,6 +675,8 @@ def _relative(phrase: str, o: _Opts) -> date | None:
     if not match:
         return None
     number_text = match.group("n") or match.group("n2")
+    if match.group("n") and not match.group("pre") and not o.explicit:
+        return None  # "Planera en konferens på 2 dagar" names no date
     unit = _UNITS.get(match.group("u") or match.group("u2") or "")
     if unit is None:
         return None

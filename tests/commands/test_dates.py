@@ -297,6 +297,11 @@ def due(text: str, next_meeting: date | None = MEETING) -> tuple[str, date | Non
         ("Ring Anna senast fredag kl. 12:30", ("Ring Anna kl. 12:30", date(2026, 11, 27))),
         ("Boka lokal senast 6 dec klockan 9", ("Boka lokal klockan 9", date(2026, 12, 6))),
         ("Möte med Anna kl 10", ("Möte med Anna kl 10", None)),
+        # "senast 2 veckor" for "inom 2 veckor"; without the keyword it is text.
+        ("Rapport senast 2 veckor", ("Rapport", date(2026, 12, 7))),
+        ("Planera en konferens på 2 dagar", ("Planera en konferens på 2 dagar", None)),
+        ("Utbildning 3 veckor", ("Utbildning 3 veckor", None)),
+        ("Ring Anna till veckan", ("Ring Anna", date(2026, 12, 4))),
         ("Skicka senast", ("Skicka senast", None)),
         ("Boka lokal för workshop", ("Boka lokal för workshop", None)),
         ("Lyft frågan i Umeå", ("Lyft frågan i Umeå", None)),
