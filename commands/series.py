@@ -130,7 +130,13 @@ def _new(ctx: Ctx, text: str) -> Reply:
         ctx.session, series=item, today=today, at=ctx.now, actor_id=ctx.caller_id
     )
     lines = _upcoming_lines(ctx, item)
-    until = format_date(today + timedelta(days=HORIZON_DAYS), ctx.lang)
+    # The last meeting planned, not the horizon (a Saturday said "till och med lör 4 dec").
+    last = (
+        fmt.local_date(max(m.starts_at for m in created), ctx.series_tz(item))
+        if created
+        else today + timedelta(days=HORIZON_DAYS)
+    )
+    until = format_date(last, ctx.lang)
     headline = tn(
         ctx.lang,
         "series_created",
@@ -282,12 +288,20 @@ def _planned_on(ctx: Ctx, words: list[str], usage: str) -> tuple[Meeting, int]:
     if found is None or found[0] != 0:
         raise CommandError(usage)
     _, end, day = found
+    cancelled = None
     for meeting in repo.meetings_of_series(
-        ctx.session, series_ids=series_ids(ctx), statuses=(MeetingStatus.PLANNED,)
+        ctx.session,
+        series_ids=series_ids(ctx),
+        statuses=(MeetingStatus.PLANNED, MeetingStatus.CANCELLED),
     ):
         tz = ctx.series_tz(repo_series(ctx, meeting))
         if fmt.local_date(meeting.starts_at, tz) == day:
-            return meeting, end
+            if meeting.status == MeetingStatus.PLANNED:
+                return meeting, end
+            cancelled = meeting
+    if cancelled is not None:
+        # Said twice, or the meeting of a day that was called off: not "no meeting".
+        raise CommandError("meeting_already_cancelled", title=title_of(ctx, cancelled))
     raise CommandError("move_not_found", date=format_date(day, ctx.lang))
 
 

@@ -1038,3 +1038,19 @@ def test_an_owner_named_again_is_told_nothing_changed(console: Transcript) -> No
     assert two.headline == "Nya ansvariga för #1"
     history = [line.text for line in console.send("/åtgärd visa 1").lines]
     assert sum("ändrade ansvarig" in text for text in history) == 1, history
+
+
+def test_a_series_says_its_last_meeting_and_a_meeting_called_off_twice(console: Transcript) -> None:
+    """The series named its horizon (a Saturday); a second "ställ in" said "Inget planerat möte"."""
+    made = console.send("/möte serie ny KC-möte varje månad andra torsdagen 08:30-12:00")
+    assert made.headline.endswith("12 möten planerade till och med tors 11 nov 2027.")
+    assert not console.send("/möte ställ in 11 februari").error
+    before = _export(console.engine)
+    again = console.send("/möte ställin 11 februari")
+    assert again.error
+    assert (
+        again.headline
+        == "KC-möte tors 11 feb 2027 08:30–12:00 är redan inställt. Ingenting ändrades."
+    )
+    assert console.send("/möte ställin 12 februari").headline.startswith("Inget planerat möte")
+    assert _export(console.engine) == before
