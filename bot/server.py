@@ -64,7 +64,7 @@ async def serve_all(settings: Settings, engine: Engine, stop: asyncio.Event | No
         if mode_of(settings) == Mode.SOCKET:
             socket = AsyncSocketModeHandler(bolt_app, settings.slack_app_token)
         else:
-            installers.append(slack_routes(bolt_app))
+            installers.append(slack_routes(bolt_app, slack_service.work.arriving))
     installers.extend(teams_installers())
     app = create_app(settings, engine, installers)
     messengers = build_messengers(settings, engine, sys.stdout)

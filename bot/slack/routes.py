@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -42,9 +45,12 @@ def well_formed(body: object) -> bool:
 class BoltRequestHandler:
     """Hands aiohttp requests to Bolt and Bolt's answers back, using Bolt's aiohttp adapter."""
 
-    def __init__(self, app: AsyncApp) -> None:
-        """Serve one Bolt app."""
+    def __init__(
+        self, app: AsyncApp, busy: Callable[[], AbstractContextManager[None]] | None = None
+    ) -> None:
+        """Serve one Bolt app; ``busy`` marks a request as worked on while Bolt has it."""
         self.app = app
+        self.busy = busy or contextlib.nullcontext
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """Slash commands, interactivity and events: verified and dispatched by Bolt."""
@@ -58,7 +64,8 @@ class BoltRequestHandler:
             raise web.HTTPBadRequest(text="malformed request") from err
         if not well_formed(payload):
             raise web.HTTPBadRequest(text="malformed request")
-        bolt_response = await self.app.async_dispatch(bolt_request)
+        with self.busy():
+            bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 
     async def install(self, request: web.Request) -> web.StreamResponse:
@@ -78,9 +85,17 @@ class BoltRequestHandler:
         return await to_aiohttp_response(await flow.handle_callback(await to_bolt_request(request)))
 
 
-def slack_routes(bolt_app: AsyncApp) -> RouteInstaller:
-    """A RouteInstaller mounting a Bolt app on the web app (see bot.web.create_app)."""
-    handler = BoltRequestHandler(bolt_app)
+def slack_routes(
+    bolt_app: AsyncApp, busy: Callable[[], AbstractContextManager[None]] | None = None
+) -> RouteInstaller:
+    """A RouteInstaller mounting a Bolt app on the web app (see bot.web.create_app).
+
+    Args:
+        bolt_app: the app.
+        busy: marks a request as worked on until its listener has it
+            (``SlackService.work.arriving``), so scheduled sends wait for it.
+    """
+    handler = BoltRequestHandler(bolt_app, busy)
 
     def install(app: web.Application, settings: Settings, engine: Engine) -> None:
         app.router.add_post(EVENTS_PATH, handler.events)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 Listener = Callable[..., Coroutine[Any, Any, None]]
@@ -25,6 +25,9 @@ class Work:
         self.hurry = asyncio.Event()
         self._background: set[asyncio.Future[None]] = set()
         self._working: set[asyncio.Task[Any]] = set()
+        # Requests on their way through the middleware (recording, a head start) before
+        # a listener has them.
+        self._arriving = 0
         # Set while no acknowledged request is being worked on.
         self._idle = asyncio.Event()
         self._idle.set()
@@ -49,10 +52,29 @@ class Work:
             finally:
                 if task is not None:
                     self._working.discard(task)
-                    if not self._working:
-                        self._idle.set()
+                    self._settle()
 
         return run
+
+    @contextlib.contextmanager
+    def arriving(self) -> Iterator[None]:
+        """While Bolt dispatches a request: it counts as worked on from its arrival.
+
+        A slash command's head start runs it before its listener does (in the middleware
+        that records it); scheduled sends wait for it as for a listener. Bolt's dispatch
+        returns once the listener has acknowledged, and by then :meth:`tracked` holds it.
+        """
+        self._arriving += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._arriving -= 1
+            self._settle()
+
+    def _settle(self) -> None:
+        if not self._working and not self._arriving:
+            self._idle.set()
 
     async def quiet(self, timeout: float) -> None:
         """Wait until no acknowledged request is in flight, or ``timeout`` seconds passed.

@@ -217,7 +217,7 @@ async def two_teams(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[Sla
         )
     bolt_app, service = build_app(settings, sqlite_engine)
     service.home_delay = 0
-    app = create_app(settings, sqlite_engine, [slack_routes(bolt_app)])
+    app = create_app(settings, sqlite_engine, [slack_routes(bolt_app, service.work.arriving)])
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     harness = SlackHarness(sqlite_engine, stub, server, service)

@@ -21,6 +21,8 @@ from bot.slack.app import build_app
 from bot.slack.routes import slack_routes
 from bot.slack.service import SlackService
 from bot.web import create_app
+from storage.db import make_engine
+from storage.migrate import upgrade
 from tests.bot.slack.slack_stub import TEAM, SlackStub
 from tests.conftest import NOW
 
@@ -183,7 +185,7 @@ async def _harness(engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarnes
     settings = slack_settings(stub, engine)
     bolt_app, service = build_app(settings, engine)
     service.home_delay = 0  # publish homes at once, so drain() sees them
-    app = create_app(settings, engine, [slack_routes(bolt_app)])
+    app = create_app(settings, engine, [slack_routes(bolt_app, service.work.arriving)])
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     harness = SlackHarness(engine, stub, server, service)
@@ -199,6 +201,16 @@ async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHa
     """Our web app with the Slack routes, on a real port, talking to the stub (SQLite)."""
     async for harness in _harness(sqlite_engine, stub):
         yield harness
+
+
+@pytest.fixture
+async def slack_pg(postgres_url: str, stub: SlackStub) -> AsyncIterator[SlackHarness]:
+    """The same on PostgreSQL only (for what needs its row locks)."""
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    async for harness in _harness(engine, stub):
+        yield harness
+    engine.dispose()
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from bot.slack import inbox
 from bot.slack.inbox import HeadStart, _record_then_start
 from storage.inbox import Recorded
+from tests.bot.slack.conftest import SlackHarness
 from tests.conftest import NOW
 
 
@@ -88,3 +91,46 @@ async def test_a_redelivery_is_not_run_again() -> None:
     assert not recorded.new
     assert await started is None
     assert plan.ran == []
+
+
+async def test_scheduled_sends_wait_for_a_command_running_in_its_head_start(
+    slack_pg: SlackHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The morning fan-out yields to commands; it did not see one run before its listener."""
+    monkeypatch.setattr(inbox, "ACK_WAIT_SECONDS", 5.0)  # the head start's own window
+    slack = slack_pg
+    await slack.command("/action", "add Boka lokal senast 2026-12-04")  # meets the caller
+    await slack.service.drain()
+    work = slack.service.work
+    with slack.engine.connect() as blocker:
+        # Another transaction holds the workspace row: the command's number waits for it.
+        blocker.execute(text("SELECT id FROM workspace FOR UPDATE"))
+        command = asyncio.ensure_future(slack.command("/action", "add Skicka kallelse"))
+        await asyncio.to_thread(_until_a_statement_waits_for_a_lock, slack.engine)
+        began = time.perf_counter()
+        await work.quiet(0.5)
+        assert time.perf_counter() - began >= 0.45  # a command was in flight
+        blocker.rollback()
+    answer = await command
+    assert answer.status == 200
+    assert "Åtgärd #2" in slack.stub.of("response_url")[-1].args["text"]
+    await slack.service.drain()
+    began = time.perf_counter()
+    await work.quiet(0.5)
+    assert time.perf_counter() - began < 0.1  # and nothing is once it answered
+
+
+def _until_a_statement_waits_for_a_lock(engine: Engine) -> None:
+    with engine.connect() as watcher:
+        for _ in range(500):
+            waiting = watcher.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            ).scalar_one()
+            watcher.rollback()
+            if waiting:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the command never reached the locked row")

@@ -146,7 +146,11 @@ async def test_a_send_refused_for_the_token_fails_for_good(
 @pytest.fixture
 async def oauth_events(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[str]:
     bolt_app, service = build_app(oauth_settings(stub, sqlite_engine), sqlite_engine)
-    app = create_app(oauth_settings(stub, sqlite_engine), sqlite_engine, [slack_routes(bolt_app)])
+    app = create_app(
+        oauth_settings(stub, sqlite_engine),
+        sqlite_engine,
+        [slack_routes(bolt_app, service.work.arriving)],
+    )
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     yield f"http://127.0.0.1:{server.port}/slack/events"

@@ -53,7 +53,11 @@ def test_modes_are_chosen_from_the_environment() -> None:
 @pytest.fixture
 async def oauth_server(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[str]:
     bolt_app, service = build_app(oauth_settings(stub, sqlite_engine), sqlite_engine)
-    app = create_app(oauth_settings(stub, sqlite_engine), sqlite_engine, [slack_routes(bolt_app)])
+    app = create_app(
+        oauth_settings(stub, sqlite_engine),
+        sqlite_engine,
+        [slack_routes(bolt_app, service.work.arriving)],
+    )
     server = TestServer(app, host="127.0.0.1", port=0)
     await server.start_server()
     yield f"http://127.0.0.1:{server.port}"
