@@ -18,7 +18,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -124,6 +124,7 @@ async def deliver(
     pacer: Pacer | None = None,
     gate: asyncio.Semaphore | None = None,
     executor: Executor | None = None,
+    commands_first: Callable[[], Awaitable[None]] | None = None,
 ) -> Report | None:
     """Claim, send and record one message; None when someone else has it or it is done.
 
@@ -140,6 +141,8 @@ async def deliver(
         pacer: spaces sends per target and holds a workspace after a Retry-After.
         gate: bounds how many sends are in flight at once (shared by a tick).
         executor: where the database work runs.
+        commands_first: waits while people's commands are worked on; called between
+            the claim, the send and its record, so a send in flight steps aside too.
     """
     if outgoing.workspace.uninstalled_at is not None:
         return await _fail_uninstalled(
@@ -164,6 +167,8 @@ async def deliver(
             if claim is None:
                 return None
             try:
+                if commands_first is not None:
+                    await commands_first()
                 # A Retry-After may have come in while we waited for a slot.
                 await pacer.ready(target, workspace, interval)
                 pacer.started(target)
@@ -176,6 +181,8 @@ async def deliver(
                 failure = None
     if failure is not None:
         return await _record_failure(engine, outgoing, claim, failure, now=now, executor=executor)
+    if commands_first is not None:
+        await commands_first()
     await offload(executor, delivery.mark_sent, engine, claim, now=now)
     return Report(outgoing, SENT)
 
@@ -390,6 +397,7 @@ async def _send_all(
             pacer=pacer,
             gate=gate,
             executor=executor,
+            commands_first=commands_first,
         )
         results[index] = report
         item.forget_reply()

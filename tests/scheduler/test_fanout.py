@@ -161,3 +161,45 @@ async def test_scheduled_sends_wait_while_a_command_is_being_answered(
     assert len(reports) == len(platform.sends) == 10
     # Each wait is bounded, so a steady stream of commands cannot hold the DMs back for ever.
     assert set(waited) == {YIELD_AT_MOST}
+
+
+async def test_sends_already_under_way_step_aside_for_a_command_that_arrives(
+    console: Transcript,
+) -> None:
+    """A command arriving mid-fan-out waited for every send in flight, not only new ones."""
+    many_people(console, 6)
+    time = FakeTime()
+    idle = asyncio.Event()
+    idle.set()
+
+    class Interrupted(Platform):
+        async def _send(self, target: str) -> None:
+            if not self.sends:
+                idle.clear()  # someone's command arrives as the first DM goes out
+            await super()._send(target)
+
+    platform = Interrupted(time)
+
+    async def quiet(at_most: float) -> None:
+        await idle.wait()
+
+    tick = asyncio.create_task(
+        run_tick(
+            console.engine,
+            {"console": platform},
+            MONDAY,
+            concurrency=4,
+            pacer=Pacer(clock=time.clock, sleep=time.sleep),
+            quiet=quiet,
+        )
+    )
+    while not platform.sends:
+        await asyncio.sleep(0.01)
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    # Every message had passed the wait before its claim; only the one already being
+    # sent went out, the others wait at their next step.
+    assert len(platform.sends) == 1
+    assert not tick.done()
+    idle.set()
+    assert len(await tick) == 10
