@@ -142,7 +142,7 @@ async def deliver(
         gate: bounds how many sends are in flight at once (shared by a tick).
         executor: where the database work runs.
         commands_first: waits while people's commands are worked on; called between
-            the claim, the send and its record, so a send in flight steps aside too.
+            the claim and the send, so a send under way steps aside too.
     """
     if outgoing.workspace.uninstalled_at is not None:
         return await _fail_uninstalled(
@@ -181,8 +181,7 @@ async def deliver(
                 failure = None
     if failure is not None:
         return await _record_failure(engine, outgoing, claim, failure, now=now, executor=executor)
-    if commands_first is not None:
-        await commands_first()
+    # Recorded at once, without waiting for a command: a crash in between would send it twice.
     await offload(executor, delivery.mark_sent, engine, claim, now=now)
     return Report(outgoing, SENT)
 
