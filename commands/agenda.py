@@ -23,7 +23,7 @@ from commands.context import Ctx, build_ctx
 from commands.dates import format_day_month_year
 from commands.errors import CommandError
 from commands.i18n import t, tn
-from commands.meeting import ITEM_NUMBER_RE, next_item, series_of, title_of
+from commands.meeting import item_number, next_item, next_item_number, series_of, title_of
 from commands.owners import resolve_all, split_owners
 from commands.registry import subcommand
 from commands.reply import Line, Reply
@@ -35,18 +35,14 @@ log = logging.getLogger("motesbot.commands.agenda")
 MAX_TITLE = 500
 
 
-def _next_number(items: list[AgendaItem]) -> str:
-    tops = [int(i.number.split(".")[0]) for i in items if i.number.split(".")[0].isdigit()]
-    return str(max(tops, default=0) + 1)
-
-
 def _split_number(text: str) -> tuple[str | None, str]:
     """ "3.1 Ekonomi" → ("3.1", "Ekonomi"); a title without a leading number → (None, text)."""
     first, _, rest = text.strip().partition(" ")
-    if ITEM_NUMBER_RE.match(first):
+    number = item_number(first)
+    if number is not None:
         if not rest.strip():
             raise CommandError("agenda_add_usage")
-        return first.rstrip("."), rest.strip()
+        return number, rest.strip()
     return None, text
 
 
@@ -89,7 +85,7 @@ def add(ctx: Ctx, text: str) -> Reply:
         workspace_id=ctx.ws_id,
         meeting_id=meeting.id if meeting else None,
         series_id=series_id,
-        number=number or _next_number(existing),
+        number=number or next_item_number(existing),
         title=title,
         at=ctx.now,
         actor_id=ctx.caller_id,
@@ -255,9 +251,10 @@ def _is_running(meeting: Meeting | None) -> bool:
 
 
 def _number_arg(token: str) -> str:
-    if not ITEM_NUMBER_RE.match(token):
+    number = item_number(token)
+    if number is None:
         raise CommandError("item_bad_number", number=token[:20])
-    return token.rstrip(".")
+    return number
 
 
 def _find(items: list[AgendaItem], number: str, where: str) -> AgendaItem:

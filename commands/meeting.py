@@ -36,8 +36,8 @@ START_SLACK = timedelta(hours=2)
 # How alike two series names must be (difflib ratio, accents and punctuation dropped)
 # for "Menade du KC-möte?".
 SIMILAR_SERIES = 0.8
-ITEM_NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}\.?$")
-# "3,1" is how a Swedish hand writes 3.1; "3:" and "3," end a number in a sentence.
+# An agenda item's number: "3", "3.1", "3.1.2". "3,1" is how a Swedish hand writes 3.1;
+# "3:" and "3," end a number in a sentence.
 _ITEM_NUMBER_TYPED_RE = re.compile(r"^(\d{1,3}(?:[.,]\d{1,3}){0,2})[.,:]?$")
 DEFAULT_START = time(9, 0)
 
@@ -434,8 +434,7 @@ def _item_by_words(ctx: Ctx, text: str) -> Reply:
             raise CommandError("no_planned_meeting")
         assert meeting.id is not None
         items = repo.items_of(ctx.session, meeting_id=meeting.id)
-        tops = [int(i.number.split(".")[0]) for i in items if i.number.split(".")[0].isdigit()]
-        return item(ctx, f"{max(tops, default=0) + 1} {title}")
+        return item(ctx, f"{next_item_number(items)} {title}")
     word = text.split(" ", 1)[0]
     if meeting is not None:
         assert meeting.id is not None
@@ -450,6 +449,12 @@ def _item_by_words(ctx: Ctx, text: str) -> Reply:
                 first=named[0].number,
             )
     raise CommandError("item_bad_number_words", number=word[:20], title=text[:60])
+
+
+def next_item_number(items: list[AgendaItem]) -> str:
+    """The number a new top-level item gets: one after the highest."""
+    tops = [int(i.number.split(".")[0]) for i in items if i.number.split(".")[0].isdigit()]
+    return str(max(tops, default=0) + 1)
 
 
 def _items_named(items: list[AgendaItem], folded: str) -> list[AgendaItem]:

@@ -130,14 +130,15 @@ def in_users_words(reply: Reply, platform: str) -> Reply:
     """
     if reply.lang != "sv":
         return reply
+    lines = tuple(replace(line, text=_swedish_names(line.text, platform)) for line in reply.lines)
+    return replace(reply, headline=_swedish_names(reply.headline, platform), lines=lines)
 
-    def local(text: str) -> str:
-        return _FAMILY_RE.sub(
-            lambda m: registry.command_name(m.group(1), lang="sv", platform=platform), text
-        )
 
-    lines = tuple(replace(line, text=local(line.text)) for line in reply.lines)
-    return replace(reply, headline=local(reply.headline), lines=lines)
+def _swedish_names(text: str, platform: str) -> str:
+    """Every command family in a text named as a Swedish user types it on the platform."""
+    return _FAMILY_RE.sub(
+        lambda m: registry.command_name(m.group(1), lang="sv", platform=platform), text
+    )
 
 
 def _settle(engine: Engine, request: Request, reply: Reply) -> None:
@@ -346,9 +347,9 @@ def _joined_ref(command: str, word: str, rest: str) -> tuple[str, str]:
     """Join a number said apart from its mark, first or after a verb: "/beslut rätta B 1 …"."""
     if command not in _REF_FIRST:
         return word, rest
-    spaced = _SPACED_REF_RE.match(f"{word} {rest}")
-    if spaced is not None:
-        joined, _, after = _SPACED_REF_RE.sub(r"\1\2", f"{word} {rest}", count=1).partition(" ")
+    said = f"{word} {rest}"
+    if _SPACED_REF_RE.match(said):
+        joined, _, after = _SPACED_REF_RE.sub(r"\1\2", said, count=1).partition(" ")
         return joined, after
     sub = registry.find(command, word)
     if sub is not None and sub.name != "add":
@@ -434,12 +435,7 @@ def help_reply(ctx: Ctx, command: str, topic: str) -> Reply:
     def named(text: str) -> str:
         # A summary that names another family ("samma som /meeting punkt nästa") names
         # it as this user types it.
-        if ctx.lang != "sv":
-            return text
-        return _FAMILY_RE.sub(
-            lambda m: registry.command_name(m.group(1), lang="sv", platform=ctx.request.platform),
-            text,
-        )
+        return _swedish_names(text, ctx.request.platform) if ctx.lang == "sv" else text
 
     lines = [
         Line(f"{local(sub.usage(ctx.lang))}\n    {named(sub.summary(ctx.lang))}") for sub in subs

@@ -32,6 +32,15 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """An upgraded database on PostgreSQL only (row locks, sessions the server ends)."""
+    eng = make_engine(postgres_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
 def sqlite_engine(tmp_path: object) -> Iterator[Engine]:
     """An upgraded SQLite database only (fast tests that are not about storage)."""
     eng = make_engine(f"sqlite:///{tmp_path}/motesbot.db")

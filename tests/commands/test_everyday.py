@@ -980,6 +980,8 @@ def test_an_item_is_added_or_named_by_its_title_after_punkt(console: Transcript)
         "Punkt 1 Budget 2027 tillagd på KC-möte"
     )
     assert console.text("/möte punkt 2,1 Delrapport").startswith("Punkt 2.1 Delrapport tillagd")
+    assert console.text("/dagordning ny 2,2 Remissvar").startswith("Punkt 2.2 Remissvar")
+    assert not console.send("/dagordning ta bort 2,2").error
     before = _export(console.engine)
     unknown = console.send("/möte punkt Kollektivtrafik")
     assert unknown.error

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -17,17 +16,13 @@ from bot.console.messenger import ConsoleMessenger
 from scheduler.leader import Leader
 from scheduler.tick import run_tick
 from storage.db import make_engine
-from storage.migrate import upgrade
 from tests.conftest import Transcript
 from tests.scheduler.helpers import at, build_kc, send
 
 
 @pytest.fixture
-def pg(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+def pg(postgres_engine: Engine) -> Engine:
+    return postgres_engine
 
 
 def test_racing_ticks_send_each_message_once(pg: Engine, postgres_url: str) -> None:

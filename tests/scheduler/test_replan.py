@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +17,6 @@ from scheduler.messenger import DeliveryError, Messenger
 from scheduler.runtime import TICK_GAP, SchedulerService
 from storage.changes import Change
 from storage.db import make_engine
-from storage.migrate import upgrade
 from storage.models import Person, Workspace
 from tests.conftest import Transcript
 from tests.scheduler.helpers import STHLM, at, build_kc, send
@@ -171,11 +170,8 @@ async def test_an_action_due_now_is_sent_after_the_change_ticks_at_most_once_a_m
 
 
 @pytest.fixture
-def pg(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+def pg(postgres_engine: Engine) -> Engine:
+    return postgres_engine
 
 
 async def test_a_change_committed_by_another_replica_reaches_the_leader_by_notify(

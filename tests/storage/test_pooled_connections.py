@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from storage.db import make_engine
-from storage.migrate import upgrade
 from tests.conftest import Transcript
 
 # The other sessions on the test's database: the bot's pool.
@@ -20,21 +17,13 @@ _OTHERS = (
 )
 
 
-@pytest.fixture
-def pg_engine(postgres_url: str) -> Iterator[Engine]:
-    engine = make_engine(postgres_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def test_a_session_the_server_ended_is_replaced_before_a_command_uses_it(
-    pg_engine: Engine,
+    postgres_engine: Engine,
 ) -> None:
     """An administrator (or idle_session_timeout) ends the bot's idle session: no error."""
-    console = Transcript(pg_engine)
+    console = Transcript(postgres_engine)
     assert not console.send("/action add Ring Anna").error
-    admin_engine = make_engine(pg_engine.url.render_as_string(hide_password=False))
+    admin_engine = make_engine(postgres_engine.url.render_as_string(hide_password=False))
     with admin_engine.connect() as admin:
         # Every session of the bot's pool, as a server ending idle sessions would.
         ended = admin.execute(

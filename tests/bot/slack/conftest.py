@@ -21,8 +21,6 @@ from bot.slack.app import build_app
 from bot.slack.routes import slack_routes
 from bot.slack.service import SlackService
 from bot.web import create_app
-from storage.db import make_engine
-from storage.migrate import upgrade
 from tests.bot.slack.slack_stub import TEAM, SlackStub
 from tests.conftest import NOW
 
@@ -204,13 +202,10 @@ async def slack(sqlite_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHa
 
 
 @pytest.fixture
-async def slack_pg(postgres_url: str, stub: SlackStub) -> AsyncIterator[SlackHarness]:
+async def slack_pg(postgres_engine: Engine, stub: SlackStub) -> AsyncIterator[SlackHarness]:
     """The same on PostgreSQL only (for what needs its row locks)."""
-    engine = make_engine(postgres_url)
-    upgrade(engine)
-    async for harness in _harness(engine, stub):
+    async for harness in _harness(postgres_engine, stub):
         yield harness
-    engine.dispose()
 
 
 @pytest.fixture
