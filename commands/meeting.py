@@ -36,6 +36,8 @@ START_SLACK = timedelta(hours=2)
 # How alike two series names must be (difflib ratio, accents and punctuation dropped)
 # for "Menade du KC-möte?".
 SIMILAR_SERIES = 0.8
+# The same for an agenda item's title typed after "/möte punkt".
+SIMILAR_TITLE = 0.8
 # An agenda item's number: "3", "3.1", "3.1.2". "3,1" is how a Swedish hand writes 3.1;
 # "3:" and "3," end a number in a sentence.
 _ITEM_NUMBER_TYPED_RE = re.compile(r"^(\d{1,3}(?:[.,]\d{1,3}){0,2})[.,:]?$")
@@ -458,7 +460,8 @@ def next_item_number(items: list[AgendaItem]) -> str:
 
 
 def _items_named(items: list[AgendaItem], folded: str) -> list[AgendaItem]:
-    """The items a title names: the one with that title, else those it begins, else contains."""
+    """The items a title names: the one with that title, else those it begins, else those
+    it is part of, else those it nearly spells."""
     for fits in (
         lambda title: title == folded,
         lambda title: title.startswith(folded),
@@ -467,7 +470,15 @@ def _items_named(items: list[AgendaItem], folded: str) -> list[AgendaItem]:
         found = [i for i in items if fits(i.title.casefold())]
         if found:
             return found
-    return []
+    # A typo ("kolektivtrafik"): a title, or a word of one, nearly the same.
+    return [
+        i
+        for i in items
+        if any(
+            SequenceMatcher(None, folded, part).ratio() >= SIMILAR_TITLE
+            for part in (i.title.casefold(), *i.title.casefold().split())
+        )
+    ]
 
 
 # "/möte punkt nästa", "/möte nästa punkt", "/dagordning nästa": the running meeting goes on.

@@ -997,6 +997,7 @@ def test_an_item_is_added_or_named_by_its_title_after_punkt(console: Transcript)
     console.send("/möte starta --ja")
     assert console.text("/möte punkt budget") == "Nu: punkt 1 Budget 2027"
     assert console.text("/möte punkt delrap") == "Nu: punkt 2.1 Delrapport"
+    assert console.text("/möte punkt delrapprot") == "Nu: punkt 2.1 Delrapport"  # a typo
     assert console.text("/möte punkt lägg till Övrigt") == "Nu: punkt 3 Övrigt"
     console.send("/möte punkt ny Budgetuppföljning")
     both = console.send("/möte punkt budget")
