@@ -568,7 +568,7 @@ def assign(ctx: Ctx, text: str) -> Reply:
             action,
             t(
                 ctx.lang,
-                "action_assigned_already" if len(owners) == 1 else "action_assigned_already_many",
+                "action_assigned_already" if len(wanted) == 1 else "action_assigned_already_many",
                 number=action.number,
                 names=", ".join(p.display_name for p in owners),
             ),

@@ -49,7 +49,7 @@ def _split_number(text: str) -> tuple[str | None, str]:
 @subcommand(
     "agenda",
     "add",
-    words=("ny", "lägg", "lägg till", "lagg till", "föreslå", "new", "propose"),
+    words=("ny", "lägg", "lagg", "lägg till", "lagg till", "föreslå", "new", "propose"),
 )
 def add(ctx: Ctx, text: str) -> Reply:
     """Add an item to the next meeting (or hold it for the series' next meeting)."""

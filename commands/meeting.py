@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 
 from commands import format as fmt
+from commands import registry
 from commands.channel import (
     LATE_START,
     channel_series,
@@ -410,26 +411,20 @@ def item(ctx: Ctx, text: str) -> Reply:
     )
 
 
-# "/möte punkt lägg till Övrigt": the item is new (the words of /dagordning ny).
-_ADD_ITEM_WORDS = ("lägg till", "lagg till", "lägg", "lagg", "ny", "add", "new")
-
-
 def _item_by_words(ctx: Ctx, text: str) -> Reply:
     """``/möte punkt`` with words where the number goes: a new item, or one named by title.
 
-    "lägg till Övrigt" adds the item (to the running meeting, which goes to it; else to
-    the next meeting). "Budget" names the item whose title it is, or begins, or is part
+    "lägg till Övrigt" (a word of ``/dagordning ny``) adds the item (to the running
+    meeting, which goes to it; else to the next meeting). "Budget" names the item whose title it is, or begins, or is part
     of, when just one item is meant. Anything else is refused with both ways shown.
     """
     folded = text.casefold()
-    # "Ny översiktsplan" is a title; "ny Översiktsplan" says what to do with one.
-    added = next((w for w in _ADD_ITEM_WORDS if folded == w or folded.startswith(f"{w} ")), None)
-    if added is not None and not text[:1].islower():
-        added = None
+    added = _agenda_add_words(text)
     running = running_meeting(ctx)
     meeting = running or next_meeting(ctx)
-    if added is not None:
-        title = text[len(added) :].strip()
+    if added:
+        parts = text.split(maxsplit=added)
+        title = parts[added].strip() if len(parts) > added else ""
         if not title:
             raise CommandError("item_usage")
         if meeting is None:
@@ -451,6 +446,21 @@ def _item_by_words(ctx: Ctx, text: str) -> Reply:
                 first=named[0].number,
             )
     raise CommandError("item_bad_number_words", number=word[:20], title=text[:60])
+
+
+def _agenda_add_words(text: str) -> int:
+    """How many of the first words are a word of ``/dagordning ny`` ("lägg till"), else 0.
+
+    "Ny översiktsplan" is a title; "ny Översiktsplan" says what to do with one.
+    """
+    if not text[:1].islower():
+        return 0
+    words = text.split()
+    for count in (2, 1):
+        sub = registry.find("agenda", " ".join(words[:count])) if len(words) >= count else None
+        if sub is not None and sub.name == "add":
+            return count
+    return 0
 
 
 def next_item_number(items: list[AgendaItem]) -> str:
